@@ -1,0 +1,75 @@
+package kernels
+
+import (
+	"fmt"
+	"os"
+)
+
+// table is one tier's set of kernels. Every field is always set: a tier
+// without its own version of a kernel copies the generic one.
+type table struct {
+	name     string // "generic", "avx2", "avx512"
+	features string // what the tier uses, e.g. "avx512f+bw+vl+vnni"
+
+	rowsQ8   rowsQFunc
+	rowsQ4   rowsQFunc
+	rowsF32  rowsF32Func
+	rowsF16  rowsF16Func
+	rowsBF16 rowsF16Func
+	dot      func(a, b []float32) float32
+}
+
+var genericTable = table{
+	name:     "generic",
+	features: "pure Go",
+	rowsQ8:   rowsQ8Generic,
+	rowsQ4:   rowsQ4Generic,
+	rowsF32:  rowsF32Generic,
+	rowsF16:  rowsF16Generic,
+	rowsBF16: rowsBF16Generic,
+	dot:      dotGeneric,
+}
+
+// impl is the selected table, filled once at init. Tests swap it.
+var impl = genericTable
+
+// tiers lists every table this build and CPU can run, best first; the last
+// one is always generic. archTiers is defined per architecture / build tag.
+func tiers() []table { return append(archTiers(), genericTable) }
+
+func init() {
+	t, warn := choose(os.Getenv("T5GO_KERNELS"), tiers())
+	if warn != "" {
+		fmt.Fprintln(os.Stderr, warn)
+	}
+	impl = t
+}
+
+// choose picks the tier named by want (empty: the best one). A request the
+// build or CPU cannot honour falls back to the best available tier below it
+// and returns a warning, because a CLI flag typo must not stop inference.
+func choose(want string, avail []table) (table, string) {
+	if want == "" {
+		return avail[0], ""
+	}
+	rank := map[string]int{"generic": 0, "avx2": 1, "avx512": 2}
+	r, ok := rank[want]
+	if !ok {
+		return avail[0], fmt.Sprintf("kernels: T5GO_KERNELS=%q is not generic, avx2 or avx512; using %s", want, avail[0].name)
+	}
+	for _, t := range avail {
+		if t.name == want {
+			return t, ""
+		}
+		if rank[t.name] < r {
+			return t, fmt.Sprintf("kernels: T5GO_KERNELS=%s is not supported by this CPU or build; using %s", want, t.name)
+		}
+	}
+	return genericTable, ""
+}
+
+// Selected names the kernel tier in use: "generic", "avx2" or "avx512".
+func Selected() string { return impl.name }
+
+// Features says which instruction-set extensions the selected tier uses.
+func Features() string { return impl.features }

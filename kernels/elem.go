@@ -1,0 +1,114 @@
+package kernels
+
+import "math"
+
+// Element-wise kernels work on one row on the calling goroutine; the model
+// loops or threads over rows. dst may alias an input of the same length.
+
+// RMSNorm sets dst = x / sqrt(mean(x²) + eps) · (1 + w), Gemma's form.
+// len(dst) >= len(x), len(w) >= len(x).
+func RMSNorm(dst, x, w []float32, eps float32) {
+	if len(x) == 0 {
+		return
+	}
+	var ss float64
+	for _, v := range x {
+		ss += float64(v) * float64(v)
+	}
+	r := float32(1 / math.Sqrt(ss/float64(len(x))+float64(eps)))
+	w, dst = w[:len(x)], dst[:len(x)]
+	for i, v := range x {
+		dst[i] = v * r * (1 + w[i])
+	}
+}
+
+// LayerNorm sets dst = (x - mean) / sqrt(var + eps) · w + b (SigLIP).
+func LayerNorm(dst, x, w, b []float32, eps float32) {
+	if len(x) == 0 {
+		return
+	}
+	var s float64
+	for _, v := range x {
+		s += float64(v)
+	}
+	mean := s / float64(len(x))
+	var ss float64
+	for _, v := range x {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	r := 1 / math.Sqrt(ss/float64(len(x))+float64(eps))
+	w, b, dst = w[:len(x)], b[:len(x)], dst[:len(x)]
+	for i, v := range x {
+		dst[i] = float32((float64(v)-mean)*r)*w[i] + b[i]
+	}
+}
+
+// geluTanh is 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³))).
+func geluTanh(x float32) float32 {
+	const c = 0.7978845608028654 // sqrt(2/pi)
+	v := float64(x)
+	return float32(0.5 * v * (1 + math.Tanh(c*(v+0.044715*v*v*v))))
+}
+
+// GeluTanhMul sets dst = gelu_tanh(gate) · up (Gemma's gated MLP).
+func GeluTanhMul(dst, gate, up []float32) {
+	up, dst = up[:len(gate)], dst[:len(gate)]
+	for i, g := range gate {
+		dst[i] = geluTanh(g) * up[i]
+	}
+}
+
+// GeluTanh sets dst = gelu_tanh(x).
+func GeluTanh(dst, x []float32) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = geluTanh(v)
+	}
+}
+
+// Add sets dst += x over len(dst).
+func Add(dst, x []float32) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] += x[i]
+	}
+}
+
+// RoPE rotates one head in rotate-half form: with h = len(x)/2,
+// x[j], x[j+h] = x[j]·cos[j] - x[j+h]·sin[j], x[j+h]·cos[j] + x[j]·sin[j].
+// len(cos), len(sin) >= h.
+func RoPE(x, cos, sin []float32) {
+	h := len(x) / 2
+	a, b := x[:h], x[h:2*h]
+	cos, sin = cos[:h], sin[:h]
+	for j := range a {
+		x0, x1 := a[j], b[j]
+		a[j] = x0*cos[j] - x1*sin[j]
+		b[j] = x1*cos[j] + x0*sin[j]
+	}
+}
+
+// Softmax replaces x by exp(x - max) / Σ exp(x - max).
+func Softmax(x []float32) {
+	if len(x) == 0 {
+		return
+	}
+	m := x[0]
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var s float64
+	for i, v := range x {
+		e := math.Exp(float64(v - m))
+		x[i] = float32(e)
+		s += e
+	}
+	r := float32(1 / s)
+	for i := range x {
+		x[i] *= r
+	}
+}
+
+// Dot returns Σ a[i]·b[i] over len(a); len(b) >= len(a).
+func Dot(a, b []float32) float32 { return impl.dot(a, b[:len(a)]) }

@@ -1,0 +1,112 @@
+package kernels
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/t5go/t5go/tensor"
+)
+
+// Workspace owns a pool and grow-only scratch (the quantized activations).
+// After the first call with the largest shapes its methods allocate nothing.
+// A Workspace serves one goroutine at a time.
+type Workspace struct {
+	Pool *Pool
+	acts q8Acts
+	mm   matmulTask
+}
+
+// NewWorkspace returns a workspace that threads over p (nil: one thread).
+func NewWorkspace(p *Pool) *Workspace {
+	if p == nil {
+		p = NewPool(1)
+	}
+	return &Workspace{Pool: p}
+}
+
+// rowGrain is the smallest number of output rows a thread gets; it keeps
+// the per-range overhead small against the row work.
+const rowGrain = 16
+
+// MatMul computes y[t*rows+o] = Σ_i x[t*k+i]·W[o][i] for t < n, where
+// w.Shape = {k, rows} (ggml order) and w.Data holds rows of k elements of
+// w.Type (F32, F16, BF16, Q8_0 or Q4_0). For Q8_0 and Q4_0 the activations
+// are quantized to Q8_0 once per call and dotted with integers. Output rows
+// are split across the pool. It panics if the slices or the tensor are
+// smaller than the shapes say (a programming error, like a bad copy).
+func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
+	if n <= 0 {
+		return
+	}
+	k, rows := w.Shape[0], w.Rows()
+	if len(x) < n*k || len(y) < n*rows || len(w.Data) < w.Type.RowBytes(k)*rows {
+		panic(fmt.Sprintf("kernels: MatMul %q %v: x %d y %d data %d too short for n=%d",
+			w.Name, w.Shape, len(x), len(y), len(w.Data), n))
+	}
+	m := &ws.mm
+	*m = matmulTask{y: y, x: x, n: n, k: k, rows: rows, typ: w.Type, data: w.Data}
+	switch w.Type {
+	case tensor.Q8_0, tensor.Q4_0:
+		if k%qk != 0 {
+			panic(fmt.Sprintf("kernels: MatMul %q: row length %d not a multiple of %d", w.Name, k, qk))
+		}
+		ws.acts.quantize(x, n, k)
+		m.acts = &ws.acts
+	case tensor.F32, tensor.F16, tensor.BF16:
+	default:
+		panic(fmt.Sprintf("kernels: MatMul %q: unsupported type %v", w.Name, w.Type))
+	}
+	ws.Pool.Run(rows, rowGrain, m)
+	*m = matmulTask{} // drop references to the caller's buffers
+}
+
+// matmulTask runs MatMul over output rows [lo, hi).
+type matmulTask struct {
+	y, x       []float32
+	n, k, rows int
+	typ        tensor.Type
+	data       []byte
+	acts       *q8Acts
+}
+
+func (m *matmulTask) Run(lo, hi int) {
+	k, rows := m.k, m.rows
+	rb := m.typ.RowBytes(k)
+	w := m.data[lo*rb : hi*rb]
+	for t := 0; t < m.n; t++ {
+		y := m.y[t*rows+lo : t*rows+hi]
+		x := m.x[t*k : t*k+k]
+		switch m.typ {
+		case tensor.Q8_0, tensor.Q4_0:
+			a := m.acts
+			xq, xd := a.qs[t*k:t*k+k], a.d[t*a.nb:t*a.nb+a.nb]
+			if m.typ == tensor.Q8_0 {
+				impl.rowsQ8(y, w, rb, xq, xd)
+			} else {
+				impl.rowsQ4(y, w, rb, xq, xd)
+			}
+		case tensor.F32:
+			impl.rowsF32(y, asF32(w), x)
+		case tensor.F16:
+			impl.rowsF16(y, asU16(w), x)
+		case tensor.BF16:
+			impl.rowsBF16(y, asU16(w), x)
+		}
+	}
+}
+
+// asF32 and asU16 view little-endian weight bytes as numbers (amd64 and
+// arm64 are little-endian; GGUF data is aligned).
+func asF32(b []byte) []float32 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)
+}
+
+func asU16(b []byte) []uint16 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint16)(unsafe.Pointer(&b[0])), len(b)/2)
+}
