@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // decoder reads little-endian fields from an in-memory image. Every read
@@ -134,16 +135,47 @@ func (d *decoder) array() (any, error) {
 	}
 	n := int(n64)
 	if t == TypeString {
-		out := make([]string, n)
-		for i := range out {
-			if out[i], err = d.str(fmt.Sprintf("array element %d", i)); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		return d.strings(n)
 	}
 	p, _ := d.take(n*sz, "array")
 	return scalars(t, p, n)
+}
+
+// strings reads n strings into one shared backing allocation (a 262144-token
+// vocabulary is then two allocations, not 262144): a first pass checks the
+// lengths and sums them, a second copies.
+func (d *decoder) strings(n int) ([]string, error) {
+	start, total := d.off, 0
+	for i := range n {
+		l, err := d.u64("string length")
+		if err != nil {
+			return nil, fmt.Errorf("array element %d: %w", i, err)
+		}
+		if l > uint64(d.left()) {
+			return nil, fmt.Errorf("array element %d: string length %d exceeds the %d bytes left at offset %d", i, l, d.left(), d.off)
+		}
+		d.off += int(l)
+		total += int(l)
+	}
+	var sb strings.Builder
+	sb.Grow(total)
+	d.off = start
+	for range n {
+		l, _ := d.u64("")
+		p, _ := d.take(int(l), "")
+		sb.Write(p)
+	}
+	all := sb.String()
+	out := make([]string, n)
+	at := 0
+	d.off = start
+	for i := range out {
+		l, _ := d.u64("")
+		d.off += int(l)
+		out[i] = all[at : at+int(l)]
+		at += int(l)
+	}
+	return out, nil
 }
 
 // scalars decodes n fixed-size elements of type t from p.

@@ -201,7 +201,7 @@ func (f *File) readInfos(d *decoder, n int) error {
 // checkLayout places the data section after the infos and checks that every
 // tensor lies inside the file and that no two overlap.
 func (f *File) checkLayout(end int) error {
-	start, _ := alignUp(uint64(end), uint64(f.alignment)) // end and alignment are < 2^32 apart from int range
+	start, _ := alignUp(uint64(end), uint64(f.alignment)) // end <= len(data), alignment <= 2^31: no overflow
 	if len(f.tensors) == 0 {
 		f.dataStart = min(int(start), len(f.data))
 		return nil
