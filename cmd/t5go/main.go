@@ -77,19 +77,32 @@ func newFlags(name, args string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and turns flag errors into one-line usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// parseFlags parses args, allowing flags after positional arguments
+// ("t5go convert DIR -o x.gguf"), and turns flag errors into one-line usage
+// errors. It returns the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(discard{})
-	err := fs.Parse(args)
-	fs.SetOutput(os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
-		return err
+	defer fs.SetOutput(os.Stderr)
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fs.Usage()
+			return nil, err
+		}
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
 	}
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	return nil
 }
 
 type discard struct{}

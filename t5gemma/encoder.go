@@ -1,0 +1,173 @@
+package t5gemma
+
+import (
+	"fmt"
+
+	"github.com/t5go/t5go/kernels"
+)
+
+// EncoderInput is a batch of encoder sequences padded to one length.
+type EncoderInput struct {
+	B, S int
+	IDs  []int32 // [B × S]
+	Mask []int32 // [B × S], 1 = real token, 0 = padding; nil = all real
+	// Images are the projected soft tokens of each image ([MMTokensPerImage × H]
+	// each), written in order over the image-token rows of IDs.
+	Images [][]float32
+}
+
+// Encode runs the encoder over in, then computes the decoder's cross keys and
+// values of every layer once for the request, and resets the decoder.
+func (st *State) Encode(in EncoderInput) error {
+	if err := st.checkEncoderInput(in); err != nil {
+		return err
+	}
+	c, H := st.cfg, st.cfg.Hidden
+	B, S := in.B, in.S
+	n := B * S
+	st.b, st.s = B, S
+	for i := range n {
+		st.encMask[i] = 1
+		if in.Mask != nil {
+			st.encMask[i] = in.Mask[i]
+		}
+	}
+	for b := range B {
+		st.encSpans[b] = validSpans(st.encSpans[b], st.encMask[b*S:(b+1)*S])
+	}
+
+	// embeddings, with image soft tokens over the image-token rows
+	img, row := 0, 0
+	for t, id := range in.IDs {
+		x := st.x[t*H : (t+1)*H]
+		if id == c.ImageToken && len(in.Images) > 0 {
+			copy(x, in.Images[img][row*H:(row+1)*H])
+			if row++; row == c.MMTokensPerImage {
+				img, row = img+1, 0
+			}
+			continue
+		}
+		st.embed(x, id)
+	}
+	st.trace("encoder_embeds", -1, st.x[:n*H])
+
+	enc := &st.m.Enc
+	for l := range enc.Layers {
+		sliding := c.Enc.Sliding[l]
+		in := layerInput{n: n, posBase: 0, posMod: S, rope: st.encRope.table(sliding)}
+		st.attnEnc = encAttnTask{st: st, c: &c.Enc, sliding: sliding}
+		st.layer(&enc.Layers[l], &c.Enc, in, st.encAttend)
+		st.trace("encoder_layer_outputs", l, st.x[:n*H])
+	}
+	for t := range n {
+		kernels.RMSNorm(st.encOut[t*H:(t+1)*H], st.x[t*H:(t+1)*H], enc.OutNorm, c.Enc.Eps)
+	}
+	st.trace("encoder_last_hidden_state", -1, st.encOut[:n*H])
+	st.buildCross()
+	st.pos = 0
+	return nil
+}
+
+func (st *State) checkEncoderInput(in EncoderInput) error {
+	c := st.cfg
+	switch {
+	case in.B <= 0 || in.S <= 0:
+		return fmt.Errorf("t5gemma: empty encoder input (%d×%d)", in.B, in.S)
+	case in.B > st.lim.Batch:
+		return fmt.Errorf("t5gemma: batch of %d exceeds the state's %d", in.B, st.lim.Batch)
+	case in.S > st.lim.EncLen:
+		return fmt.Errorf("t5gemma: %d encoder tokens exceed the state's limit of %d", in.S, st.lim.EncLen)
+	case len(in.IDs) != in.B*in.S:
+		return fmt.Errorf("t5gemma: %d encoder ids for %d×%d", len(in.IDs), in.B, in.S)
+	case in.Mask != nil && len(in.Mask) != len(in.IDs):
+		return fmt.Errorf("t5gemma: %d mask values for %d ids", len(in.Mask), len(in.IDs))
+	}
+	images := 0
+	for t, id := range in.IDs {
+		if id < 0 || int(id) >= c.Vocab {
+			return fmt.Errorf("t5gemma: token id %d at %d outside the vocabulary [0,%d)", id, t, c.Vocab)
+		}
+		if id == c.ImageToken {
+			images++
+		}
+		if in.Mask != nil && in.Mask[t] != 0 && in.Mask[t] != 1 {
+			return fmt.Errorf("t5gemma: mask value %d at %d (want 0 or 1)", in.Mask[t], t)
+		}
+	}
+	if len(in.Images) > 0 {
+		if images != len(in.Images)*c.MMTokensPerImage {
+			return fmt.Errorf("t5gemma: %d image tokens for %d images of %d tokens", images, len(in.Images), c.MMTokensPerImage)
+		}
+		for i, im := range in.Images {
+			if len(im) != c.MMTokensPerImage*c.Hidden {
+				return fmt.Errorf("t5gemma: image %d has %d features, want %d", i, len(im), c.MMTokensPerImage*c.Hidden)
+			}
+		}
+	}
+	return nil
+}
+
+// buildCross computes k_norm(k_proj(enc)) and v_proj(enc) of every decoder
+// layer: merged attention reuses the layer's own k/v projections and k-norm
+// on the encoder output, without RoPE.
+func (st *State) buildCross() {
+	c := &st.cfg.Dec
+	n, kvw, d := st.b*st.s, c.KVHeads*c.HeadDim, c.HeadDim
+	for l := range st.m.Dec.Layers {
+		L := &st.m.Dec.Layers[l]
+		cr := &st.cross[l]
+		// rows are packed with stride s per batch row; cap = EncLen
+		k, v := st.k[:n*kvw], st.v[:n*kvw]
+		st.ws.MatMul(k, st.encOut, n, L.K)
+		st.ws.MatMul(v, st.encOut, n, L.V)
+		for t := range n {
+			for g := range c.KVHeads {
+				kh := k[t*kvw+g*d : t*kvw+(g+1)*d]
+				kernels.RMSNorm(kh, kh, L.KNorm, c.Eps)
+			}
+		}
+		for b := range st.b {
+			copy(cr.k[b*cr.cap*kvw:], k[b*st.s*kvw:(b+1)*st.s*kvw])
+			copy(cr.v[b*cr.cap*kvw:], v[b*st.s*kvw:(b+1)*st.s*kvw])
+		}
+	}
+	st.crossBuilds++
+}
+
+// encAttnTask is bidirectional attention over the encoder sequence; items are
+// (row, query, head) triples.
+type encAttnTask struct {
+	st      *State
+	c       *StackConfig
+	sliding bool
+}
+
+func (st *State) encAttend() {
+	t := &st.attnEnc
+	st.ws.Pool.Run(st.b*st.s*t.c.Heads, 16, t)
+}
+
+func (t *encAttnTask) Run(lo, hi int) {
+	st, c := t.st, t.c
+	S, d := st.s, c.HeadDim
+	qw, kvw := c.Heads*d, c.KVHeads*d
+	group := c.Heads / c.KVHeads
+	scale := attnScale(c)
+	var spanBuf [8]kernels.Span
+	var parts [1]kernels.KV
+	for it := lo; it < hi; it++ {
+		hd := it % c.Heads
+		row := it / c.Heads // b·S + i
+		b, i := row/S, row%S
+		spans := st.encSpans[b]
+		if t.sliding {
+			a, z := encoderWindow(i, c.Window)
+			spans = clipSpans(spanBuf[:0], spans, a, z)
+		}
+		g := hd / group
+		base := b*S*kvw + g*d
+		parts[0] = kernels.KV{K: st.k[base:], V: st.v[base:], Stride: kvw, Spans: spans}
+		q := st.q[row*qw+hd*d : row*qw+(hd+1)*d]
+		kernels.Attend(st.att[row*qw+hd*d:row*qw+(hd+1)*d], q, scale, parts[:])
+	}
+}

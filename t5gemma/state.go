@@ -1,0 +1,117 @@
+package t5gemma
+
+import (
+	"fmt"
+
+	"github.com/t5go/t5go/kernels"
+)
+
+// Limits size a State: how many sequences run together and how long their
+// encoder input and decoder output may be.
+type Limits struct {
+	Batch  int // sequences per request
+	EncLen int // encoder tokens per sequence (padded length)
+	DecLen int // decoder tokens per sequence, start token included
+	Chunk  int // most decoder tokens fed in one Decode call (default DecLen)
+}
+
+// State holds every activation and cache of one request, sized once from the
+// config and the limits: decoding a token allocates nothing. A State is not
+// safe for concurrent use; make one per goroutine.
+type State struct {
+	m   *Model
+	cfg *Config
+	lim Limits
+	ws  *kernels.Workspace
+
+	// Trace, if set, sees every named intermediate: "encoder_embeds",
+	// "encoder_layer_outputs" (per layer), "encoder_last_hidden_state", and the
+	// decoder_* equivalents, each as rows of hidden size for all sequences.
+	Trace func(name string, layer int, x []float32)
+
+	// activations for up to max(Batch·EncLen, Batch·Chunk) tokens
+	x, h, o  []float32 // [n × H]
+	q, att   []float32 // [n × Heads·HeadDim]
+	k, v     []float32 // [n × KVHeads·HeadDim]
+	gate, up []float32 // [n × FFN]
+	encRope  stackRope
+	decRope  stackRope
+
+	// the current request's encoder side
+	b, s        int              // batch rows and padded encoder length
+	encMask     []int32          // [b × s]
+	encSpans    [][]kernels.Span // per row: runs of real encoder tokens
+	encOut      []float32        // [b × s × H] encoder_last_hidden_state
+	cross       []kvCache        // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
+	crossBuilds int              // times the cross K/V were computed (tests)
+	self        []kvCache        // per decoder layer: post-norm, post-RoPE self K/V, a ring of cap positions
+	pos         int              // next decoder position
+	logits      []float32        // see Decode
+	attnEnc     encAttnTask      //
+	attnDec     decAttnTask      //
+}
+
+// kvCache holds keys and values of one layer for every batch row: row b's
+// position j is at [(b·cap + j)·kvw].
+type kvCache struct {
+	k, v []float32
+	cap  int
+}
+
+// NewState allocates the activations and caches for lim. pool runs the
+// parallel parts; it may be shared by States that do not run at once.
+func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
+	c := m.Config
+	if lim.Batch <= 0 || lim.EncLen <= 0 || lim.DecLen <= 0 {
+		return nil, fmt.Errorf("t5gemma: limits %+v must be positive", lim)
+	}
+	if lim.Chunk <= 0 || lim.Chunk > lim.DecLen {
+		lim.Chunk = lim.DecLen
+	}
+	if lim.EncLen > c.Enc.Context {
+		return nil, fmt.Errorf("t5gemma: %d encoder tokens exceed the model's maximum of %d", lim.EncLen, c.Enc.Context)
+	}
+	if lim.DecLen > c.Dec.Context {
+		return nil, fmt.Errorf("t5gemma: %d decoder tokens exceed the model's maximum of %d", lim.DecLen, c.Dec.Context)
+	}
+	n := max(lim.Batch*lim.EncLen, lim.Batch*lim.Chunk)
+	qw := max(c.Enc.Heads*c.Enc.HeadDim, c.Dec.Heads*c.Dec.HeadDim)
+	kvw := max(c.Enc.KVHeads*c.Enc.HeadDim, c.Dec.KVHeads*c.Dec.HeadDim)
+	ffn := max(c.Enc.FFN, c.Dec.FFN)
+	H := c.Hidden
+	st := &State{
+		m: m, cfg: c, lim: lim, ws: kernels.NewWorkspace(pool),
+		x: make([]float32, n*H), h: make([]float32, n*H), o: make([]float32, n*H),
+		q: make([]float32, n*qw), att: make([]float32, n*qw),
+		k: make([]float32, n*kvw), v: make([]float32, n*kvw),
+		gate: make([]float32, n*ffn), up: make([]float32, n*ffn),
+		encRope:  newStackRope(&c.Enc, lim.EncLen),
+		decRope:  newStackRope(&c.Dec, lim.DecLen),
+		encMask:  make([]int32, lim.Batch*lim.EncLen),
+		encSpans: make([][]kernels.Span, lim.Batch),
+		encOut:   make([]float32, lim.Batch*lim.EncLen*H),
+		logits:   make([]float32, lim.Batch*c.Vocab),
+	}
+	dkvw := c.Dec.KVHeads * c.Dec.HeadDim
+	for l := range c.Dec.Layers {
+		capacity := lim.DecLen
+		if c.Dec.Sliding[l] {
+			// a query sees its w most recent keys; a chunk writes Chunk keys first
+			capacity = min(lim.DecLen, c.Dec.Window-1+lim.Chunk)
+		}
+		st.self = append(st.self, kvCache{
+			k: make([]float32, lim.Batch*capacity*dkvw), v: make([]float32, lim.Batch*capacity*dkvw), cap: capacity})
+		st.cross = append(st.cross, kvCache{
+			k: make([]float32, lim.Batch*lim.EncLen*dkvw), v: make([]float32, lim.Batch*lim.EncLen*dkvw), cap: lim.EncLen})
+	}
+	return st, nil
+}
+
+// Limits reports the sizes the State was made for.
+func (st *State) Limits() Limits { return st.lim }
+
+func (st *State) trace(name string, layer int, x []float32) {
+	if st.Trace != nil {
+		st.Trace(name, layer, x)
+	}
+}
