@@ -109,7 +109,6 @@ func (t *decAttnTask) Run(lo, hi int) {
 	group := c.Heads / c.KVHeads
 	scale := attnScale(c)
 	sc, cr := &st.self[t.layer], &st.cross[t.layer]
-	var selfSpans [2]kernels.Span
 	var parts [2]kernels.KV
 	for it := lo; it < hi; it++ {
 		hd := it % c.Heads
@@ -123,7 +122,7 @@ func (t *decAttnTask) Run(lo, hi int) {
 		}
 		g := hd / group
 		selfBase := b*sc.cap*kvw + g*d
-		parts[0] = kernels.KV{K: sc.k[selfBase:], V: sc.v[selfBase:], Stride: kvw, Spans: ringSpans(selfSpans[:0], a, z, sc.cap)}
+		parts[0] = kernels.KV{K: sc.k[selfBase:], V: sc.v[selfBase:], Stride: kvw, Spans: ringSpans(st.selfSpans[it][:0], a, z, sc.cap)}
 		crossBase := b*cr.cap*kvw + g*d
 		parts[1] = kernels.KV{K: cr.k[crossBase:], V: cr.v[crossBase:], Stride: kvw, Spans: st.encSpans[b]}
 		q := st.q[row*qw+hd*d : row*qw+(hd+1)*d]

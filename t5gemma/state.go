@@ -38,17 +38,18 @@ type State struct {
 	decRope  stackRope
 
 	// the current request's encoder side
-	b, s        int              // batch rows and padded encoder length
-	encMask     []int32          // [b × s]
-	encSpans    [][]kernels.Span // per row: runs of real encoder tokens
-	encOut      []float32        // [b × s × H] encoder_last_hidden_state
-	cross       []kvCache        // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
-	crossBuilds int              // times the cross K/V were computed (tests)
-	self        []kvCache        // per decoder layer: post-norm, post-RoPE self K/V, a ring of cap positions
-	pos         int              // next decoder position
-	logits      []float32        // see Decode
-	attnEnc     encAttnTask      //
-	attnDec     decAttnTask      //
+	b, s        int               // batch rows and padded encoder length
+	encMask     []int32           // [b × s]
+	encSpans    [][]kernels.Span  // per row: runs of real encoder tokens
+	encOut      []float32         // [b × s × H] encoder_last_hidden_state
+	cross       []kvCache         // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
+	crossBuilds int               // times the cross K/V were computed (tests)
+	self        []kvCache         // per decoder layer: post-norm, post-RoPE self K/V, a ring of cap positions
+	pos         int               // next decoder position
+	logits      []float32         // see Decode
+	selfSpans   [][2]kernels.Span // per decoder attention item: its self-key spans (Attend lets its parts escape, so no stack arrays)
+	attnEnc     encAttnTask       //
+	attnDec     decAttnTask       //
 }
 
 // kvCache holds keys and values of one layer for every batch row: row b's
@@ -92,6 +93,7 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 		encOut:   make([]float32, lim.Batch*lim.EncLen*H),
 		logits:   make([]float32, lim.Batch*c.Vocab),
 	}
+	st.selfSpans = make([][2]kernels.Span, lim.Batch*lim.Chunk*c.Dec.Heads)
 	dkvw := c.Dec.KVHeads * c.Dec.HeadDim
 	for l := range c.Dec.Layers {
 		capacity := lim.DecLen

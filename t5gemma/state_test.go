@@ -1,0 +1,169 @@
+package t5gemma
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"testing"
+
+	"github.com/t5go/t5go/gguf"
+	"github.com/t5go/t5go/kernels"
+	"github.com/t5go/t5go/tensor"
+)
+
+// tinyModel builds a small random model in memory.
+func tinyModel(t testing.TB, typ tensor.Type) *Model {
+	t.Helper()
+	s := StackConfig{Layers: 3, Heads: 4, KVHeads: 2, HeadDim: 16, FFN: 64, Window: 4, Sliding: []bool{true, true, false},
+		QueryScalar: 16, Eps: 1e-6, Context: 4096, RopeBase: 1e6, RopeFactor: 8, RopeBaseSWA: 1e4, RopeFactorSWA: 1}
+	d := s
+	d.Sliding = []bool{true, false}
+	d.Layers = 2
+	c := &Config{Vocab: 96, Hidden: 32, Enc: s, Dec: d, BOS: 2, PAD: 0, DecoderStart: 2, EOS: []int32{1},
+		BOI: 93, EOI: 94, ImageToken: 95, MMTokensPerImage: 4}
+	var buf bytes.Buffer
+	if err := WriteSynthetic(&buf, c, SynthOptions{Type: typ, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := gguf.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := FromGGUF(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestDecodeStepAllocatesNothing(t *testing.T) {
+	for _, typ := range []tensor.Type{tensor.F32, tensor.Q8_0, tensor.Q4_0} {
+		m := tinyModel(t, typ)
+		pool := kernels.NewPool(2)
+		st, err := m.NewState(Limits{Batch: 2, EncLen: 8, DecLen: 200}, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []int32{2, 5, 6, 7, 8, 9, 10, 11, 0, 0, 2, 12, 13, 14, 15, 16}
+		mask := []int32{1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1}
+		if err := st.Encode(EncoderInput{B: 2, S: 8, IDs: ids, Mask: mask}); err != nil {
+			t.Fatal(err)
+		}
+		tok := []int32{2, 2}
+		if _, err := st.Decode(tok, 1, false); err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(50, func() {
+			if _, err := st.Decode(tok, 1, false); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%v: a decode step allocates %.1f times", typ, allocs)
+		}
+		pool.Close()
+	}
+}
+
+// The cross keys/values are computed once per Encode, not per step, and
+// greedy decoding through the ring-buffer cache equals recomputing the whole
+// prefix without a cache.
+func TestCrossOnceAndCacheEqualsRecompute(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	st, err := m.NewState(Limits{Batch: 1, EncLen: 6, DecLen: 20, Chunk: 1}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := EncoderInput{B: 1, S: 6, IDs: []int32{2, 40, 41, 42, 43, 44}}
+	if err := st.Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	var steps [][]float32
+	out, err := st.Greedy(context.Background(), 12, func(step int, tokens []int32, logits []float32) bool {
+		steps = append(steps, append([]float32(nil), logits...))
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.crossBuilds != 1 {
+		t.Fatalf("cross K/V built %d times for one request", st.crossBuilds)
+	}
+	// no cache: feed the whole prefix at once in a fresh state
+	full, err := m.NewState(Limits{Batch: 1, EncLen: 6, DecLen: 20}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := full.Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	seq := out[0][:len(steps)]
+	logits, err := full.Decode(seq, len(seq), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	V := m.Config.Vocab
+	for i, want := range steps {
+		got := logits[i*V : (i+1)*V]
+		for j := range got {
+			if math.Abs(float64(got[j]-want[j])) > 1e-4 {
+				t.Fatalf("step %d logit %d: cached %v, recomputed %v", i, j, want[j], got[j])
+			}
+		}
+	}
+}
+
+// A padded batch gives each row what it gives alone: left padding shifts a
+// row's positions, but RoPE scores and windows only see differences, so the
+// logits agree to float rounding.
+func TestBatchEqualsOneByOne(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	rows := [][]int32{{2, 10, 11, 12, 13, 14, 15}, {2, 20, 21}}
+	const S, N = 7, 8
+	var ids, mask []int32
+	for _, r := range rows { // left padding
+		for range S - len(r) {
+			ids, mask = append(ids, 0), append(mask, 0)
+		}
+		for _, id := range r {
+			ids, mask = append(ids, id), append(mask, 1)
+		}
+	}
+	V := m.Config.Vocab
+	greedy := func(st *State, in EncoderInput) ([][]int32, [][]float32) {
+		if err := st.Encode(in); err != nil {
+			t.Fatal(err)
+		}
+		var steps [][]float32
+		out, err := st.Greedy(context.Background(), N, func(_ int, _ []int32, l []float32) bool {
+			steps = append(steps, append([]float32(nil), l...))
+			return true
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, steps
+	}
+	st, _ := m.NewState(Limits{Batch: 2, EncLen: S, DecLen: N + 1}, pool)
+	batchIDs, batchSteps := greedy(st, EncoderInput{B: 2, S: S, IDs: ids, Mask: mask})
+	for b, r := range rows {
+		one, _ := m.NewState(Limits{Batch: 1, EncLen: len(r), DecLen: N + 1}, pool)
+		soloIDs, soloSteps := greedy(one, EncoderInput{B: 1, S: len(r), IDs: r})
+		for i := range soloSteps {
+			for j := range V {
+				if d := math.Abs(float64(batchSteps[i][b*V+j] - soloSteps[i][j])); d > 1e-4 {
+					t.Fatalf("row %d step %d logit %d: batch %v, alone %v", b, i, j, batchSteps[i][b*V+j], soloSteps[i][j])
+				}
+			}
+		}
+		for i, id := range soloIDs[0] {
+			if batchIDs[b][i] != id {
+				t.Errorf("row %d token %d: batch %d, alone %d", b, i, batchIDs[b][i], id)
+			}
+		}
+	}
+}
