@@ -5,5 +5,6 @@ go 1.26.0
 require (
 	github.com/klauspost/cpuid/v2 v2.4.2 // indirect
 	github.com/x448/float16 v0.8.4 // indirect
+	golang.org/x/image v0.48.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
