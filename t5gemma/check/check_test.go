@@ -71,6 +71,8 @@ func TestGolden(t *testing.T) {
 		{"a_text_short", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
 		{"b_text_sliding_batch", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 		{"d_real_width", all},
+		{"e_right_pad_gqa3", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
+		{"f_rope_softcap", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 	}
 	for _, c := range cases {
 		dir := unpackCase(t, c.name)
