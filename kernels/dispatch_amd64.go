@@ -2,4 +2,85 @@
 
 package kernels
 
-func archTiers() []table { return nil }
+import (
+	"fmt"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// archTiers returns the assembly tiers this CPU can run, best first.
+// avx512 needs F, BW, VL and VNNI (its integer dots are VPDPBUSD); a CPU
+// with AVX-512 but no VNNI runs the avx2 tier.
+func archTiers() []table {
+	var ts []table
+	c := cpuid.CPU
+	base := c.Supports(cpuid.AVX2, cpuid.FMA3, cpuid.F16C)
+	if base && c.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
+		ts = append(ts, avx512Table)
+	}
+	if base {
+		ts = append(ts, avx2Table)
+	}
+	return ts
+}
+
+var avx2Table = table{
+	name:     "avx2",
+	features: "avx2+fma+f16c",
+	rowsQ8:   rowsQAsm(rowsQ8AVX2, rowsQ8Generic, 34),
+	rowsQ4:   rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18),
+	rowsF32:  rowsF32Generic,
+	rowsF16:  rowsF16Generic,
+	rowsBF16: rowsBF16Generic,
+	dot:      dotAsm(dotAVX2, 32),
+}
+
+var avx512Table = table{
+	name:     "avx512",
+	features: "avx512f+bw+vl+vnni",
+	rowsQ8:   rowsQAsm(rowsQ8VNNI, rowsQ8Generic, 34),
+	rowsQ4:   rowsQAsm(rowsQ4VNNI, rowsQ4Generic, 18),
+	rowsF32:  rowsF32Generic,
+	rowsF16:  rowsF16Generic,
+	rowsBF16: rowsBF16Generic,
+	dot:      dotAsm(dotAVX512, 64),
+}
+
+// rowsQAsm runs an eight-row assembly kernel on whole groups of eight rows
+// and the generic kernel on the rest, after checking the bounds the
+// assembly trusts (blk is the weight block size in bytes).
+func rowsQAsm(kern, gen rowsQFunc, blk int) rowsQFunc {
+	return func(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32) {
+		nb := len(xd)
+		if len(y) == 0 {
+			return
+		}
+		if len(xq) < nb*qk || len(xs) < nb || wstride < nb*blk || len(w) < (len(y)-1)*wstride+nb*blk {
+			panic(fmt.Sprintf("kernels: row kernel bounds: %d rows stride %d of %d blocks, w %d xq %d xs %d",
+				len(y), wstride, nb, len(w), len(xq), len(xs)))
+		}
+		n := len(y) &^ 7
+		if n > 0 {
+			kern(y[:n], w, wstride, xq, xd, xs)
+		}
+		if n < len(y) {
+			gen(y[n:], w[n*wstride:], wstride, xq, xd, xs)
+		}
+	}
+}
+
+// dotAsm runs a vector dot on whole steps and adds the tail in Go.
+func dotAsm(kern func(a, b []float32) float32, step int) func(a, b []float32) float32 {
+	return func(a, b []float32) float32 {
+		b = b[:len(a)]
+		n := len(a) / step * step
+		var s float32
+		if n > 0 {
+			s = kern(a[:n], b[:n])
+		}
+		for i := n; i < len(a); i++ {
+			s += a[i] * b[i]
+		}
+		return s
+	}
+}

@@ -10,8 +10,9 @@ import (
 
 // rowsQFunc computes Q8_0·Q8_0 or Q4_0·Q8_0 row dots in the order of the
 // package doc. Row r's blocks start at w[r*wstride]; len(xd) is the number
-// of blocks, len(xq) == 32*len(xd).
-type rowsQFunc func(y []float32, w []byte, wstride int, xq []int8, xd []float32)
+// of blocks, len(xq) == 32*len(xd), and xs holds the blocks' sums of xq
+// (the assembly uses them to remove the unsigned offset of its operands).
+type rowsQFunc func(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
 // rowsF32Func: w holds len(y) rows of len(x) floats.
 type rowsF32Func func(y []float32, w []float32, x []float32)
@@ -19,7 +20,7 @@ type rowsF32Func func(y []float32, w []float32, x []float32)
 // rowsF16Func: w holds len(y) rows of len(x) halves (f16 or bf16 bits).
 type rowsF16Func func(y []float32, w []uint16, x []float32)
 
-func rowsQ8Generic(y []float32, w []byte, wstride int, xq []int8, xd []float32) {
+func rowsQ8Generic(y []float32, w []byte, wstride int, xq []int8, xd []float32, _ []int32) {
 	for r := range y {
 		row := w[r*wstride:]
 		var acc float32
@@ -37,7 +38,7 @@ func rowsQ8Generic(y []float32, w []byte, wstride int, xq []int8, xd []float32) 
 	}
 }
 
-func rowsQ4Generic(y []float32, w []byte, wstride int, xq []int8, xd []float32) {
+func rowsQ4Generic(y []float32, w []byte, wstride int, xq []int8, xd []float32, _ []int32) {
 	for r := range y {
 		row := w[r*wstride:]
 		var acc float32

@@ -79,11 +79,11 @@ func (m *matmulTask) Run(lo, hi int) {
 		switch m.typ {
 		case tensor.Q8_0, tensor.Q4_0:
 			a := m.acts
-			xq, xd := a.qs[t*k:t*k+k], a.d[t*a.nb:t*a.nb+a.nb]
+			xq, xd, xs := a.qs[t*k:t*k+k], a.d[t*a.nb:t*a.nb+a.nb], a.sum[t*a.nb:t*a.nb+a.nb]
 			if m.typ == tensor.Q8_0 {
-				impl.rowsQ8(y, w, rb, xq, xd)
+				impl.rowsQ8(y, w, rb, xq, xd, xs)
 			} else {
-				impl.rowsQ4(y, w, rb, xq, xd)
+				impl.rowsQ4(y, w, rb, xq, xd, xs)
 			}
 		case tensor.F32:
 			impl.rowsF32(y, asF32(w), x)

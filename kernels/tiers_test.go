@@ -1,0 +1,151 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/t5go/t5go/tensor"
+)
+
+// TestExpectedTier fails when T5GO_EXPECT_KERNELS names a tier that was not
+// selected, so CI notices a machine or build that silently fell back.
+func TestExpectedTier(t *testing.T) {
+	want := os.Getenv("T5GO_EXPECT_KERNELS")
+	t.Logf("selected %s (%s); available %v", Selected(), Features(), tierNames())
+	if want != "" && Selected() != want {
+		t.Fatalf("T5GO_EXPECT_KERNELS=%s but the selected tier is %s", want, Selected())
+	}
+}
+
+func tierNames() []string {
+	var s []string
+	for _, tb := range tiers() {
+		s = append(s, tb.name)
+	}
+	return s
+}
+
+// archOnly is every tier but generic: the variants to compare with generic.
+func archOnly() []table { ts := tiers(); return ts[:len(ts)-1] }
+
+func TestChooseTier(t *testing.T) {
+	a2 := table{name: "avx2"}
+	for _, c := range []struct {
+		want  string
+		avail []table
+		got   string
+		warn  bool
+	}{
+		{"", []table{avx512Like, a2, genericTable}, "avx512", false},
+		{"avx2", []table{avx512Like, a2, genericTable}, "avx2", false},
+		{"generic", []table{avx512Like, a2, genericTable}, "generic", false},
+		{"avx512", []table{a2, genericTable}, "avx2", true},
+		{"avx512", []table{genericTable}, "generic", true},
+		{"sse9", []table{a2, genericTable}, "avx2", true},
+	} {
+		tb, warn := choose(c.want, c.avail)
+		if tb.name != c.got || (warn != "") != c.warn {
+			t.Errorf("choose(%q) = %s, warning %q; want %s, warning %v", c.want, tb.name, warn, c.got, c.warn)
+		}
+	}
+}
+
+var avx512Like = table{name: "avx512"}
+
+// qCase builds random quantized rows (ggml layout) and activations, with the
+// weights starting off at byte offset off of their buffer.
+type qCase struct {
+	w          []byte
+	stride     int
+	xq         []int8
+	xd         []float32
+	xs         []int32
+	rows, nb   int
+	typ        tensor.Type
+	off, xoffs int
+}
+
+func newQCase(r *rand.Rand, typ tensor.Type, rows, nb, off int) qCase {
+	k := nb * qk
+	wt, _ := makeWeights(r, typ, k, rows)
+	buf := make([]byte, off+len(wt.Data))
+	copy(buf[off:], wt.Data)
+	xo := r.IntN(4)
+	var a q8Acts
+	a.quantize(randVec(r, k), 1, k)
+	xq := make([]int8, xo+k)
+	copy(xq[xo:], a.qs)
+	return qCase{w: buf[off:], stride: typ.RowBytes(k), xq: xq[xo:], xd: a.d, xs: a.sum, rows: rows, nb: nb, typ: typ}
+}
+
+// run applies a row kernel with guard values around y.
+func (c qCase) run(f rowsQFunc) []float32 {
+	const g = 3
+	y := make([]float32, c.rows+2*g)
+	for i := range y {
+		y[i] = float32(math.NaN())
+	}
+	for i := g; i < g+c.rows; i++ {
+		y[i] = -999
+	}
+	f(y[g:g+c.rows], c.w, c.stride, c.xq, c.xd, c.xs)
+	for i := 0; i < g; i++ {
+		if !math.IsNaN(float64(y[i])) || !math.IsNaN(float64(y[len(y)-1-i])) {
+			panic("kernel wrote outside y")
+		}
+	}
+	return y[g : g+c.rows]
+}
+
+func sameBits(a, b float32) bool {
+	return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
+}
+
+func TestRowsQBitExactWithGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	var nbs []int
+	for nb := 1; nb <= 70; nb++ {
+		nbs = append(nbs, nb)
+	}
+	nbs = append(nbs, 97, 128, 200, 257, 320)
+	for _, tb := range archOnly() {
+		for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0} {
+			gen, f := rowsQ8Generic, tb.rowsQ8
+			if typ == tensor.Q4_0 {
+				gen, f = rowsQ4Generic, tb.rowsQ4
+			}
+			for i, nb := range nbs {
+				rows := []int{1, 7, 8, 9, 16, 17, 31}[i%7]
+				c := newQCase(r, typ, rows, nb, i%5)
+				want, got := c.run(gen), c.run(f)
+				for j := range want {
+					if !sameBits(want[j], got[j]) {
+						t.Fatalf("%s %v rows=%d nb=%d off=%d: y[%d] = %v, generic %v", tb.name, typ, rows, nb, i%5, j, got[j], want[j])
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestDotWithinBound(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, tb := range tiers() {
+		for n := 0; n < 300; n += 1 + n/16 {
+			for off := 0; off < 3; off++ {
+				a, b := randVec(r, n+off)[off:], randVec(r, n+3)[3:]
+				var want, mag float64
+				for i := range a {
+					want += float64(a[i]) * float64(b[i])
+					mag += math.Abs(float64(a[i]) * float64(b[i]))
+				}
+				// float32 sums of n terms in any order: |err| <= n·2⁻²⁴·Σ|ab|.
+				if d := math.Abs(float64(tb.dot(a, b)) - want); d > float64(n)*6e-8*mag {
+					t.Fatalf("%s dot n=%d off=%d: off by %g (Σ|ab| %g)", tb.name, n, off, d, mag)
+				}
+			}
+		}
+	}
+}
