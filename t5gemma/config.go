@@ -35,7 +35,7 @@ type VisionConfig struct {
 	FFN       int
 	Eps       float32
 	Mean, Std [3]float32
-	Rescale   float32 // 1/255
+	Rescale   float64 // 1/255, applied in float64 as numpy does
 }
 
 // Config is everything the forward passes need, read from the GGUF file and

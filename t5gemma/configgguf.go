@@ -134,7 +134,7 @@ func ReadConfig(f *gguf.File) (*Config, error) {
 			Heads:     r.int(kvHeads),
 			FFN:       r.int(kvFFN),
 			Eps:       r.f32(kvEps),
-			Rescale:   r.f32(kvRescale),
+			Rescale:   r.f64(kvRescale),
 		}
 		v.Mean = r.f32x3(kvMean)
 		v.Std = r.f32x3(kvStd)
@@ -187,4 +187,13 @@ func (r *metaReader) f32x3(k string) [3]float32 {
 	r.keep(err)
 	copy(out[:], v)
 	return out
+}
+
+func (r *metaReader) f64(k string) float64 {
+	v, ok := r.f.Value(k)
+	f, isF64 := v.(float64)
+	if !ok || !isF64 {
+		r.keep(fmt.Errorf("gguf: key %q: want a float64", k))
+	}
+	return f
 }

@@ -77,7 +77,7 @@ type hfVision struct {
 type hfPreprocessor struct {
 	Mean    []float32 `json:"image_mean"`
 	Std     []float32 `json:"image_std"`
-	Rescale *float32  `json:"rescale_factor"`
+	Rescale *float64  `json:"rescale_factor"`
 	Size    struct {
 		Height int `json:"height"`
 		Width  int `json:"width"`

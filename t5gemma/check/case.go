@@ -10,7 +10,7 @@ import (
 )
 
 // runCase feeds the golden inputs through m and fills r.
-func runCase(ctx context.Context, m *t5gemma.Model, pool *kernels.Pool, g golden, tol Tolerance, r *Report) error {
+func runCase(ctx context.Context, m *t5gemma.Model, pool *kernels.Pool, dir string, g golden, tol Tolerance, r *Report) error {
 	cfg := m.Config
 	H, V := cfg.Hidden, cfg.Vocab
 	ids, B, S, err := g.ints("input_ids")
@@ -42,7 +42,7 @@ func runCase(ctx context.Context, m *t5gemma.Model, pool *kernels.Pool, g golden
 	if err != nil {
 		return err
 	}
-	images, err := imageFeatures(ctx, m, g, r)
+	images, err := imageFeatures(ctx, m, pool, dir, g, tol, r)
 	if err != nil {
 		return err
 	}

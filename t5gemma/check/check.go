@@ -95,7 +95,7 @@ func Run(ctx context.Context, caseDir string, opt Options) (*Report, error) {
 	defer pool.Close()
 
 	r := &Report{Case: filepath.Base(filepath.Clean(caseDir)), Type: opt.Type.String(), Tol: tol, Tier: kernels.Selected()}
-	if err := runCase(ctx, m, pool, g, tol, r); err != nil {
+	if err := runCase(ctx, m, pool, caseDir, g, tol, r); err != nil {
 		return nil, err
 	}
 	r.OK = true

@@ -57,8 +57,8 @@ func unpackCase(t testing.TB, name string) string {
 	return filepath.Join(dir, name)
 }
 
-// TestGolden runs check on the oracle's text cases at each type. Left out:
-// a at q4_0 and b at q8_0/q4_0, whose tiny random 6- and 4-layer stacks
+// TestGolden runs check on the oracle's cases at each type. Left out:
+// a and c at q4_0 and b at q8_0/q4_0, whose tiny random 6- and 4-layer stacks
 // amplify weight rounding so much (f16 rounding alone moves a's logits by
 // 0.3% of their scale, d's by 0.0002%) that 8/4-bit weights flip near-tie
 // argmaxes; the real-width case d passes at every type.
@@ -70,6 +70,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"a_text_short", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
 		{"b_text_sliding_batch", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
+		{"c_multimodal", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
 		{"d_real_width", all},
 		{"e_right_pad_gqa3", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 		{"f_rope_softcap", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
