@@ -42,7 +42,11 @@ var xmpOrientation = regexp.MustCompile(`tiff:Orientation(="|>)([0-9])`)
 
 // exifOrientation reads tag 0x0112 of IFD0 of a TIFF-structured Exif block.
 func exifOrientation(b []byte) (int, bool) {
-	b = bytes.TrimPrefix(b, []byte("Exif\x00\x00"))
+	// Pillow strips one or two "Exif\0\0" prefixes (a PNG eXIf chunk
+	// written by Pillow carries one of its own).
+	for i := 0; i < 2; i++ {
+		b = bytes.TrimPrefix(b, []byte("Exif\x00\x00"))
+	}
 	if len(b) < 8 {
 		return 0, false
 	}
@@ -69,6 +73,8 @@ func exifOrientation(b []byte) (int, bool) {
 			continue
 		}
 		switch bo.Uint16(b[e+2:]) {
+		case 1: // BYTE
+			return int(b[e+8]), true
 		case 3: // SHORT
 			return int(bo.Uint16(b[e+8:])), true
 		case 4: // LONG
