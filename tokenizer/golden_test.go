@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"strings"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
