@@ -171,3 +171,7 @@ func (t *encAttnTask) Run(lo, hi int) {
 		kernels.Attend(st.att[row*qw+hd*d:row*qw+(hd+1)*d], q, scale, parts[:])
 	}
 }
+
+// EncoderOutput is the last Encode's final hidden states, [rows × S × H]
+// (padded positions included). It is reused by the next Encode.
+func (st *State) EncoderOutput() []float32 { return st.encOut[:st.b*st.s*st.cfg.Hidden] }
