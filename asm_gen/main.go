@@ -21,6 +21,9 @@ func main() {
 	dotKernels()
 	rowsQ8Kernels()
 	rowsQ4Kernels()
+	gemmQKernels()
+	quantKernels()
+	packKernels()
 	Generate()
 }
 

@@ -68,9 +68,60 @@ func BenchmarkMatVec(b *testing.B) {
 					x := randVec(rand.New(rand.NewPCG(2, 2)), sh.k)
 					y := make([]float32, sh.rows)
 					b.SetBytes(int64(len(ws[0].Data)))
+					cpu0 := cpuTime()
 					for i := 0; b.Loop(); i++ {
 						w.MatMul(y, x, 1, ws[i%len(ws)])
 					}
+					reportRate(b, float64(len(ws[0].Data))/1e9, "GB", th, cpu0)
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkRowsQWarm times the row kernels on a cache-resident matrix: the
+// kernels' compute speed, without DRAM.
+func BenchmarkRowsQWarm(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, tb := range tiers() {
+		for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0} {
+			c := newQCase(r, typ, 512, 20, 0)
+			f := tb.rowsQ8
+			if typ == tensor.Q4_0 {
+				f = tb.rowsQ4
+			}
+			y := make([]float32, c.rows)
+			b.Run(fmt.Sprintf("%s/%v/512x640", tb.name, typ), func(b *testing.B) {
+				b.SetBytes(int64(c.rows * c.stride))
+				for b.Loop() {
+					f(y, c.w, c.stride, c.xq, c.xd, c.xs)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkMatMul: matrix × matrix with 512 tokens (encoder prefill). The
+// GOP/s metric counts 2·n·k·rows; limits: VNNI ≈730 GOP/s, FMA ≈165
+// GFLOP/s per core.
+func BenchmarkMatMul(b *testing.B) {
+	r := rand.New(rand.NewPCG(4, 4))
+	const n = 512
+	for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0, tensor.F32, tensor.F16, tensor.BF16} {
+		for _, sh := range matvecShapes[1:] {
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%v/%s/n=%d/threads=%d", Selected(), typ, sh.name, n, th), func(b *testing.B) {
+					w, _ := makeWeights(r, typ, sh.k, sh.rows)
+					x := randVec(r, n*sh.k)
+					y := make([]float32, n*sh.rows)
+					ws := NewWorkspace(NewPool(th))
+					defer ws.Pool.Close()
+					ws.MatMul(y, x, n, w) // warm-up: scratch
+					cpu0 := cpuTime()
+					for b.Loop() {
+						ws.MatMul(y, x, n, w)
+					}
+					reportRate(b, 2*n*float64(sh.k*sh.rows)/1e9, "GOP", th, cpu0)
 				})
 			}
 		}

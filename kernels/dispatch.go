@@ -17,6 +17,10 @@ type table struct {
 	rowsF16  rowsF16Func
 	rowsBF16 rowsF16Func
 	dot      func(a, b []float32) float32
+
+	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
+	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
+	quant func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
 }
 
 var genericTable = table{
@@ -28,6 +32,8 @@ var genericTable = table{
 	rowsF16:  rowsF16Generic,
 	rowsBF16: rowsBF16Generic,
 	dot:      dotGeneric,
+	packQ:    packQ32,
+	quant:    quantizeQ8,
 }
 
 // impl is the selected table, filled once at init. Tests swap it.

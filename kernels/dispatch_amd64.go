@@ -33,6 +33,8 @@ var avx2Table = table{
 	rowsF16:  rowsF16Generic,
 	rowsBF16: rowsBF16Generic,
 	dot:      dotAsm(dotAVX2, 32),
+	packQ:    packQ32,
+	quant:    quantizeQ8,
 }
 
 var avx512Table = table{
@@ -44,6 +46,34 @@ var avx512Table = table{
 	rowsF16:  rowsF16Generic,
 	rowsBF16: rowsBF16Generic,
 	dot:      dotAsm(dotAVX512, 64),
+	gemmQ:    gemmQ32x6VNNI,
+	packQ:    packQ32AVX512,
+	quant:    quantQ8Checked,
+}
+
+// packQ32AVX512 checks the bounds packQ32's assembly twins trust.
+func packQ32AVX512(dst, w []byte, rb, nb int, q4 bool) {
+	blk := 34
+	if q4 {
+		blk = 18
+	}
+	if len(dst) < nb*gemmPanel || rb < nb*blk || len(w) < (gemmRows-1)*rb+nb*blk {
+		panic(fmt.Sprintf("kernels: packQ32 bounds: dst %d w %d rb %d nb %d", len(dst), len(w), rb, nb))
+	}
+	if q4 {
+		packQ32Q4AVX512(dst, w, rb, nb)
+	} else {
+		packQ32Q8AVX512(dst, w, rb, nb)
+	}
+}
+
+// quantQ8Checked checks the bounds quantQ8AVX512 trusts.
+func quantQ8Checked(qs []int8, d []float32, sum []int32, x []float32) {
+	nb := len(d)
+	if len(qs) < nb*qk || len(sum) < nb || len(x) < nb*qk {
+		panic(fmt.Sprintf("kernels: quantizeQ8 bounds: %d blocks, qs %d sum %d x %d", nb, len(qs), len(sum), len(x)))
+	}
+	quantQ8AVX512(qs, d, sum, x)
 }
 
 // rowsQAsm runs an eight-row assembly kernel on whole groups of eight rows

@@ -21,3 +21,15 @@ func rowsQ4AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 
 // rowsQ4VNNI computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
 func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
+
+// gemmQ32x6VNNI computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).
+func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+
+// quantQ8AVX512 quantizes len(d) blocks of 32 activations to Q8_0 (see quant.go).
+func quantQ8AVX512(qs []int8, d []float32, sum []int32, x []float32)
+
+// packQ32Q8AVX512 packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).
+func packQ32Q8AVX512(dst []byte, w []byte, rb int, nb int)
+
+// packQ32Q4AVX512 packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).
+func packQ32Q4AVX512(dst []byte, w []byte, rb int, nb int)

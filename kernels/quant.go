@@ -49,7 +49,7 @@ func (a *q8Acts) quantize(x []float32, n, k int) {
 		a.sum = make([]int32, n*nb)
 	}
 	a.qs, a.d, a.sum = a.qs[:n*k], a.d[:n*nb], a.sum[:n*nb]
-	quantizeQ8(a.qs, a.d, a.sum, x[:n*k])
+	impl.quant(a.qs, a.d, a.sum, x[:n*k])
 }
 
 // quantizeQ8 is the Q8_0 activation quantizer of the package doc, for

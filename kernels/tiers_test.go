@@ -149,3 +149,97 @@ func TestDotWithinBound(t *testing.T) {
 		}
 	}
 }
+
+// withTier runs f with tb as the selected table.
+func withTier(tb table, f func()) {
+	old := impl
+	impl = tb
+	defer func() { impl = old }()
+	f()
+}
+
+// TestMatMulQBitExactAcrossTiers covers the packed tile path (n >= 6
+// tokens, rows >= 32) and its row and token remainders.
+func TestMatMulQBitExactAcrossTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0} {
+		for _, sh := range []struct{ n, k, rows int }{{6, 32, 32}, {7, 64, 33}, {13, 640, 69}, {20, 96, 96}, {1, 64, 40}, {12, 2048, 64}} {
+			w, _ := makeWeights(r, typ, sh.k, sh.rows)
+			x := randVec(r, sh.n*sh.k)
+			want := make([]float32, sh.n*sh.rows)
+			withTier(genericTable, func() { NewWorkspace(NewPool(1)).MatMul(want, x, sh.n, w) })
+			for _, tb := range archOnly() {
+				for _, th := range []int{1, 2} {
+					got := make([]float32, sh.n*sh.rows+2)
+					got[len(got)-1], got[len(got)-2] = 5, 5
+					ws := NewWorkspace(NewPool(th))
+					withTier(tb, func() { ws.MatMul(got, x, sh.n, w) })
+					ws.Pool.Close()
+					for i := range want {
+						if !sameBits(want[i], got[i]) {
+							t.Fatalf("%s %v %+v threads=%d: y[%d] = %v, generic %v", tb.name, typ, sh, th, i, got[i], want[i])
+						}
+					}
+					if got[len(got)-1] != 5 || got[len(got)-2] != 5 {
+						t.Fatalf("%s %v %+v: wrote past y", tb.name, typ, sh)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestQuantizeBitExactWithGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	for _, tb := range archOnly() {
+		for nb := 0; nb < 100; nb++ {
+			x := randVec(r, nb*qk+1)[1:] // misaligned start
+			if nb > 2 {
+				clear(x[qk : 2*qk])          // an all-zero block
+				x[2*qk] = 3e6                // a block whose scale overflows fp16
+				x[2*qk+1] = 1e-38            // subnormal neighbours
+				x[len(x)-1] = 6e-8 * 127 / 2 // a block near the fp16 subnormal range
+			}
+			run := func(f func(qs []int8, d []float32, sum []int32, x []float32)) ([]int8, []float32, []int32) {
+				qs, d, s := make([]int8, nb*qk), make([]float32, nb), make([]int32, nb)
+				f(qs, d, s, x)
+				return qs, d, s
+			}
+			q1, d1, s1 := run(quantizeQ8)
+			q2, d2, s2 := run(tb.quant)
+			for i := range q1 {
+				if q1[i] != q2[i] {
+					t.Fatalf("%s nb=%d: q[%d] = %d, generic %d (x %v)", tb.name, nb, i, q2[i], q1[i], x[i])
+				}
+			}
+			for b := range d1 {
+				if !sameBits(d1[b], d2[b]) || s1[b] != s2[b] {
+					t.Fatalf("%s nb=%d block %d: d %v sum %d, generic %v %d", tb.name, nb, b, d2[b], s2[b], d1[b], s1[b])
+				}
+			}
+		}
+	}
+}
+
+func TestPackQ32MatchesGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	for _, tb := range archOnly() {
+		for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0} {
+			for _, nb := range []int{1, 2, 7, 20, 64} {
+				w, _ := makeWeights(r, typ, nb*qk, gemmRows)
+				rb := typ.RowBytes(nb * qk)
+				want, got := make([]byte, nb*gemmPanel), make([]byte, nb*gemmPanel+3)
+				packQ32(want, w.Data, rb, nb, typ == tensor.Q4_0)
+				tb.packQ(got, w.Data, rb, nb, typ == tensor.Q4_0)
+				for i := range want {
+					if want[i] != got[i] {
+						t.Fatalf("%s %v nb=%d: byte %d = %#x, generic %#x", tb.name, typ, nb, i, got[i], want[i])
+					}
+				}
+				if got[len(got)-1]|got[len(got)-2]|got[len(got)-3] != 0 {
+					t.Fatalf("%s %v nb=%d: wrote past the panel", tb.name, typ, nb)
+				}
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/t5go/t5go/tensor"
@@ -11,9 +12,11 @@ import (
 // After the first call with the largest shapes its methods allocate nothing.
 // A Workspace serves one goroutine at a time.
 type Workspace struct {
-	Pool *Pool
-	acts q8Acts
-	mm   matmulTask
+	Pool    *Pool
+	acts    q8Acts
+	panel   qPanel
+	scratch []workerScratch // one per pool thread
+	mm      matmulTask
 }
 
 // NewWorkspace returns a workspace that threads over p (nil: one thread).
@@ -21,7 +24,7 @@ func NewWorkspace(p *Pool) *Workspace {
 	if p == nil {
 		p = NewPool(1)
 	}
-	return &Workspace{Pool: p}
+	return &Workspace{Pool: p, scratch: make([]workerScratch, p.Threads())}
 }
 
 // rowGrain is the smallest number of output rows a thread gets; it keeps
@@ -52,6 +55,17 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		}
 		ws.acts.quantize(x, n, k)
 		m.acts = &ws.acts
+		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
+			off := int32(128)
+			if w.Type == tensor.Q4_0 {
+				off = 8
+			}
+			ws.panel.pack(&ws.acts, off)
+			m.panel, m.scratch = &ws.panel, ws.scratch
+			ws.Pool.Run(rows, gemmRows, m)
+			*m = matmulTask{}
+			return
+		}
 	case tensor.F32, tensor.F16, tensor.BF16:
 	default:
 		panic(fmt.Sprintf("kernels: MatMul %q: unsupported type %v", w.Name, w.Type))
@@ -67,11 +81,19 @@ type matmulTask struct {
 	typ        tensor.Type
 	data       []byte
 	acts       *q8Acts
+	panel      *qPanel         // set for the packed quantized path
+	scratch    []workerScratch // claimed one per Run through next
+	next       atomic.Int32
 }
 
 func (m *matmulTask) Run(lo, hi int) {
 	k, rows := m.k, m.rows
 	rb := m.typ.RowBytes(k)
+	if m.panel != nil {
+		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
+		gemmQ(impl.gemmQ, m.y, rows, m.data, rb, m.typ == tensor.Q4_0, m.panel, s, lo, hi)
+		lo += (hi - lo) / gemmRows * gemmRows // rows past the last whole panel go per token
+	}
 	w := m.data[lo*rb : hi*rb]
 	for t := 0; t < m.n; t++ {
 		y := m.y[t*rows+lo : t*rows+hi]

@@ -1,0 +1,104 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// gemmQ32x6VNNI: a register-blocked quantized matrix × matrix tile.
+//
+//	func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+//
+// It computes 32 weight rows × 6 tokens over nb blocks:
+// y[t*ystride+r] for r < 32, t < 6. The operands are packed by Go
+// (gemmq.go in ../kernels), per block b:
+//
+//	pw: 32 float32 row scales, then for k-group g = 0..7 the 32 rows' four
+//	    unsigned bytes u = w+off (Q8: off 128, Q4: nibble, off 8), 1152 bytes
+//	px: for g = 0..7, for t = 0..5, the token's four int8 activations, 192 bytes
+//	xd: 6 float32 activation scales;  xc: 6 int32 -off·Σx of the block
+//
+// Lanes are rows, so each block ends with one exact int32 per (row, token);
+// the float step is acc += float32(isum) * (dw*dx), bit-exact with
+// rowsQ8Generic / rowsQ4Generic. Register map: ia[t][h] int32 block sums
+// and fa[t][h] float accumulators of token t, rows 16h..16h+15.
+func gemmQKernels() {
+	const T, H = 6, 2
+	name := "gemmQ32x6VNNI"
+	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)")
+	Doc(name + " computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).")
+	wp := Load(Param("pw").Base(), GP64())
+	xp := Load(Param("px").Base(), GP64())
+	dp := Load(Param("xd").Base(), GP64())
+	cp := Load(Param("xc").Base(), GP64())
+	nb := Load(Param("nb"), GP64())
+	var fa, ia [T][H]VecVirtual
+	for t := range fa {
+		for h := range fa[t] {
+			fa[t][h] = ZMM()
+			VXORPS(fa[t][h], fa[t][h], fa[t][h])
+		}
+	}
+	TESTQ(nb, nb)
+	JZ(LabelRef(name + "_store"))
+
+	Label(name + "_block")
+	Comment("int32 sums start at -off·Σx")
+	for t := range ia {
+		for h := range ia[t] {
+			ia[t][h] = ZMM()
+			VPBROADCASTD(Mem{Base: cp}.Offset(4*t), ia[t][h])
+		}
+	}
+	for g := 0; g < 8; g++ {
+		var w [H]VecVirtual
+		for h := range w {
+			w[h] = ZMM()
+			VMOVDQU32(Mem{Base: wp}.Offset(128+128*g+64*h), w[h])
+		}
+		for t := 0; t < T; t++ {
+			for h := range w {
+				vpdpbusd(Mem{Base: xp}.Offset(24*g+4*t), w[h], ia[t][h], true)
+			}
+		}
+	}
+	Comment("acc += float32(isum) * (dw*dx)")
+	var dw [H]VecVirtual
+	for h := range dw {
+		dw[h] = ZMM()
+		VMOVUPS(Mem{Base: wp}.Offset(64*h), dw[h])
+	}
+	for t := 0; t < T; t++ {
+		for h := range dw {
+			s := ZMM()
+			VMULPS_BCST(Mem{Base: dp}.Offset(4*t), dw[h], s)
+			VCVTDQ2PS(ia[t][h], ia[t][h])
+			VMULPS(s, ia[t][h], ia[t][h])
+			VADDPS(ia[t][h], fa[t][h], fa[t][h])
+		}
+	}
+	ADDQ(U32(1152), wp)
+	ADDQ(U32(192), xp)
+	ADDQ(U32(24), dp)
+	ADDQ(U32(24), cp)
+	DECQ(nb)
+	JNZ(LabelRef(name + "_block"))
+
+	Label(name + "_store")
+	yp := Load(Param("y").Base(), GP64())
+	ys := Load(Param("ystride"), GP64())
+	SHLQ(U8(2), ys)
+	y3 := GP64()
+	LEAQ(Mem{Base: ys, Index: ys, Scale: 2}, y3)
+	ADDQ(yp, y3)
+	for t := 0; t < T; t++ {
+		m := []Mem{{Base: yp}, {Base: yp, Index: ys, Scale: 1}, {Base: yp, Index: ys, Scale: 2},
+			{Base: y3}, {Base: y3, Index: ys, Scale: 1}, {Base: y3, Index: ys, Scale: 2}}[t]
+		for h := 0; h < H; h++ {
+			VMOVUPS(fa[t][h], m.Offset(64*h))
+		}
+	}
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,133 @@
+package kernels
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// The quantized matrix × matrix path (prefill, batches): weights are
+// repacked per call, 32 rows at a time, into the layout of the tile kernel
+// gemmQ32x6VNNI (asm_gen/gemmq.go) so that vector lanes are rows and each
+// block ends in one exact int32 per (row, token). Packing costs O(rows·k),
+// against O(rows·k·n) for the product, so it pays from a few tokens on; the
+// result is bit-exact with the row kernels, so the choice never shows.
+
+// gemmQFunc computes a 32-row × 6-token tile: y[t*ystride+r].
+type gemmQFunc func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+
+const (
+	gemmRows      = 32 // rows per packed panel
+	gemmToks      = 6  // tokens per tile
+	gemmMinTokens = 6  // below this MatMul uses the row kernels per token
+	gemmPanel     = 128 + 8*128
+	gemmActBlock  = gemmToks * qk
+)
+
+// qPanel holds activations packed for the tile kernel: per 6-token tile and
+// block, px has for each k-group the six tokens' four bytes; xd the six
+// scales and xc the six -off·Σx. Tokens past n are zero.
+type qPanel struct {
+	n, nb, tiles int
+	px           []byte
+	xd           []float32
+	xc           []int32
+}
+
+func (p *qPanel) pack(a *q8Acts, off int32) {
+	n, nb, k := a.n, a.nb, a.k
+	tiles := (n + gemmToks - 1) / gemmToks
+	p.n, p.nb, p.tiles = n, nb, tiles
+	p.px = grow(p.px, tiles*nb*gemmActBlock)
+	p.xd = grow(p.xd, tiles*nb*gemmToks)
+	p.xc = grow(p.xc, tiles*nb*gemmToks)
+	clear(p.px)
+	clear(p.xd)
+	clear(p.xc)
+	for tok := 0; tok < n; tok++ {
+		tile, t := tok/gemmToks, tok%gemmToks
+		q := a.qs[tok*k : tok*k+k]
+		for b := 0; b < nb; b++ {
+			base := (tile*nb + b) * gemmActBlock
+			for g := 0; g < 8; g++ {
+				o := base + g*gemmToks*4 + t*4
+				s := q[b*qk+4*g : b*qk+4*g+4]
+				p.px[o], p.px[o+1], p.px[o+2], p.px[o+3] = byte(s[0]), byte(s[1]), byte(s[2]), byte(s[3])
+			}
+			i := (tile*nb+b)*gemmToks + t
+			p.xd[i] = a.d[tok*nb+b]
+			p.xc[i] = -off * a.sum[tok*nb+b]
+		}
+	}
+}
+
+// packQ32 packs 32 ggml-layout rows (rb bytes apart) of nb blocks into dst:
+// per block 32 float32 scales, then per k-group 32 rows × 4 unsigned bytes
+// (Q8_0: w+128, Q4_0: the nibble).
+func packQ32(dst []byte, w []byte, rb, nb int, q4 bool) {
+	for b := 0; b < nb; b++ {
+		out := dst[b*gemmPanel : (b+1)*gemmPanel]
+		for r := 0; r < gemmRows; r++ {
+			var blk []byte
+			if q4 {
+				blk = w[r*rb+b*18 : r*rb+b*18+18]
+			} else {
+				blk = w[r*rb+b*34 : r*rb+b*34+34]
+			}
+			binary.LittleEndian.PutUint32(out[4*r:], math.Float32bits(f16[binary.LittleEndian.Uint16(blk)]))
+			for g := 0; g < 8; g++ {
+				o := 128 + g*128 + r*4
+				for j := 0; j < 4; j++ {
+					i := 4*g + j
+					var u byte
+					if q4 {
+						u = blk[2+i%16] >> (4 * (i / 16)) & 15
+					} else {
+						u = blk[2+i] ^ 0x80
+					}
+					out[o+j] = u
+				}
+			}
+		}
+	}
+}
+
+// gemmQ runs the tile kernel over rows [lo, hi) (a multiple of 32) and all
+// tokens, writing y[t*rows+r]. scratch is the worker's panel buffer.
+func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *qPanel, s *workerScratch, lo, hi int) {
+	nb := p.nb
+	s.panel = grow(s.panel, nb*gemmPanel)
+	if len(p.px) < p.tiles*nb*gemmActBlock || len(p.xd) < p.tiles*nb*gemmToks || len(p.xc) < p.tiles*nb*gemmToks {
+		panic(fmt.Sprintf("kernels: gemmQ panel too short for %d tiles of %d blocks", p.tiles, nb))
+	}
+	for r0 := lo; r0+gemmRows <= hi; r0 += gemmRows {
+		impl.packQ(s.panel, w[r0*rb:], rb, nb, q4)
+		for tile := 0; tile < p.tiles; tile++ {
+			px := p.px[tile*nb*gemmActBlock : (tile+1)*nb*gemmActBlock]
+			xd := p.xd[tile*nb*gemmToks : (tile+1)*nb*gemmToks]
+			xc := p.xc[tile*nb*gemmToks : (tile+1)*nb*gemmToks]
+			t0 := tile * gemmToks
+			if t0+gemmToks <= p.n {
+				kern(y[t0*rows+r0:], rows, s.panel, px, xd, xc, nb)
+				continue
+			}
+			kern(s.tile[:], gemmRows, s.panel, px, xd, xc, nb)
+			for t := t0; t < p.n; t++ {
+				copy(y[t*rows+r0:t*rows+r0+gemmRows], s.tile[(t-t0)*gemmRows:])
+			}
+		}
+	}
+}
+
+// workerScratch is one worker's private buffers.
+type workerScratch struct {
+	panel []byte
+	tile  [gemmToks * gemmRows]float32
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
