@@ -1,61 +1,12 @@
 package check
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/t5go/t5go/internal/testcase"
 	"github.com/t5go/t5go/tensor"
 )
-
-// unpackCase extracts testdata/NAME.tar.gz into a temporary folder and
-// returns the case folder.
-func unpackCase(t testing.TB, name string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name+".tar.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(h.Name, "..") {
-			t.Fatalf("bad path %q in archive", h.Name)
-		}
-		p := filepath.Join(dir, h.Name)
-		if h.Typeflag == tar.TypeDir {
-			os.MkdirAll(p, 0o755)
-			continue
-		}
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		out, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.Copy(out, tr); err != nil {
-			t.Fatal(err)
-		}
-		out.Close()
-	}
-	return filepath.Join(dir, name)
-}
 
 // TestGolden runs check on the oracle's cases at each type. Left out:
 // a and c at q4_0 and b at q8_0/q4_0, whose tiny random 6- and 4-layer stacks
@@ -76,7 +27,7 @@ func TestGolden(t *testing.T) {
 		{"f_rope_softcap", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 	}
 	for _, c := range cases {
-		dir := unpackCase(t, c.name)
+		dir := testcase.Unpack(t, c.name)
 		for _, typ := range c.types {
 			t.Run(c.name+"/"+typ.String(), func(t *testing.T) {
 				r, err := Run(context.Background(), dir, Options{Type: typ, Threads: 2})
