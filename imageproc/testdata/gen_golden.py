@@ -6,6 +6,7 @@ transformers (the project used Pillow 13.0.0, transformers 5.12.1,
 libjpeg-turbo 3.1.3, libwebp 1.6.0):
 
     mkdir -p /opt/sid/tmp/ipgen && cp gen_golden.py /opt/sid/tmp/ipgen/
+    chroot /opt/sid apt-get install -y libjpeg-turbo-progs   # cjpeg
     chroot /opt/sid python3 /tmp/ipgen/gen_golden.py /tmp/ipgen/out
     cp -r /opt/sid/tmp/ipgen/out/* imageproc/testdata/
 
@@ -26,6 +27,7 @@ import io
 import json
 import os
 import struct
+import subprocess
 import sys
 import zlib
 
@@ -98,6 +100,14 @@ def write_png(path, w, h, depth, ctype, samples, plte=None, trns=None, exif=None
 
 
 
+def cjpeg(path, rgb, *args):
+    h, w, _ = rgb.shape
+    ppm = b"P6 %d %d 255\n" % (w, h) + rgb.tobytes()
+    jpg = subprocess.run(["cjpeg", "-quality", "90", *args], input=ppm, capture_output=True, check=True).stdout
+    with open(path, "wb") as f:
+        f.write(jpg)
+
+
 def exif_bytes(orientation):
     e = Image.Exif()
     e[0x0112] = orientation
@@ -155,7 +165,13 @@ def make_cases():
     Image.fromarray(photo(64, 48)).save(add("jpeg_420_progressive", "jpg"), quality=85, progressive=True)
     Image.fromarray(photo(31, 17)[..., 0]).save(add("jpeg_gray", "jpg"), quality=90)
     Image.fromarray(photo(21, 15, 4), "CMYK").save(add("jpeg_cmyk", "jpg"), quality=90)
-    for o in (3, 6, 8):
+    # sampling factors Pillow's encoder cannot write, via libjpeg-turbo's cjpeg
+    for tag, sample, (wd, ht) in (("440", "1x2", (37, 29)), ("411", "4x1", (37, 29)), ("410", "4x2", (37, 29)),
+                                  ("420_6x4", "2x2", (6, 4)), ("422_5x3", "2x1", (5, 3)), ("440_3x5", "1x2", (3, 5))):
+        cjpeg(add(f"jpeg_{tag}", "jpg"), photo(wd, ht), "-sample", sample)
+    cjpeg(add("jpeg_restart", "jpg"), photo(40, 24), "-restart", "1", "-sample", "2x2")
+    cjpeg(add("jpeg_rgb", "jpg"), photo(20, 12), "-rgb")
+    for o in (2, 3, 4, 5, 6, 7, 8):
         Image.fromarray(photo(19, 11)).save(add(f"jpeg_exif{o}", "jpg"), quality=90, exif=exif_bytes(o))
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description tiff:Orientation="5"/></rdf:RDF></x:xmpmeta>'
     Image.fromarray(photo(19, 11)).save(add("jpeg_xmp5", "jpg"), quality=90, xmp=xmp)
