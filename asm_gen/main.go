@@ -24,6 +24,8 @@ func main() {
 	gemmQKernels()
 	quantKernels()
 	packKernels()
+	gemmFKernels()
+	packFKernels()
 	Generate()
 }
 

@@ -21,6 +21,12 @@ type table struct {
 	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
 	quant func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
+
+	// Float matrix × matrix: tile kernel of gemmFRows × gemmFToks and its
+	// panel packer; gemmF nil: MatMul uses the row kernels per token.
+	gemmF                gemmFFunc
+	packF                packFFunc
+	gemmFRows, gemmFToks int
 }
 
 var genericTable = table{

@@ -5,6 +5,8 @@ package kernels
 import (
 	"fmt"
 
+	"github.com/t5go/t5go/tensor"
+
 	"github.com/klauspost/cpuid/v2"
 )
 
@@ -35,6 +37,11 @@ var avx2Table = table{
 	dot:      dotAsm(dotAVX2, 32),
 	packQ:    packQ32,
 	quant:    quantizeQ8,
+
+	gemmF:     gemmF16x6AVX2,
+	packF:     func(dst []float32, w []byte, rb, k int, typ tensor.Type) { packFGeneric(dst, w, rb, k, typ, 16) },
+	gemmFRows: 16,
+	gemmFToks: 6,
 }
 
 var avx512Table = table{
@@ -49,6 +56,36 @@ var avx512Table = table{
 	gemmQ:    gemmQ32x6VNNI,
 	packQ:    packQ32AVX512,
 	quant:    quantQ8Checked,
+
+	gemmF:     gemmF32x12AVX512,
+	packF:     packF32AVX512,
+	gemmFRows: 32,
+	gemmFToks: 12,
+}
+
+// packF32AVX512 checks bounds and runs the gather packers; for 16-bit types
+// the last element is packed in Go, because a 4-byte gather at it would read
+// past the end of the last row.
+func packF32AVX512(dst []float32, w []byte, rb, k int, typ tensor.Type) {
+	es := 4
+	if typ != tensor.F32 {
+		es = 2
+	}
+	if len(dst) < 32*k || rb < k*es || len(w) < 31*rb+k*es {
+		panic(fmt.Sprintf("kernels: packF bounds: dst %d w %d rb %d k %d", len(dst), len(w), rb, k))
+	}
+	switch typ {
+	case tensor.F32:
+		packF32x32F32AVX512(dst, w, rb, k)
+		return
+	case tensor.F16:
+		packF32x32F16AVX512(dst, w, rb, k-1)
+	case tensor.BF16:
+		packF32x32BF16AVX512(dst, w, rb, k-1)
+	}
+	for r := 0; r < 32; r++ {
+		dst[(k-1)*32+r] = loadF(w[r*rb:], k-1, typ)
+	}
 }
 
 // packQ32AVX512 checks the bounds packQ32's assembly twins trust.

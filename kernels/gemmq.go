@@ -123,6 +123,7 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *
 type workerScratch struct {
 	panel []byte
 	tile  [gemmToks * gemmRows]float32
+	f     gemmFScratch
 }
 
 func grow[T any](s []T, n int) []T {

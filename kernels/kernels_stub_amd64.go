@@ -33,3 +33,18 @@ func packQ32Q8AVX512(dst []byte, w []byte, rb int, nb int)
 
 // packQ32Q4AVX512 packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).
 func packQ32Q4AVX512(dst []byte, w []byte, rb int, nb int)
+
+// gemmF32x12AVX512 computes a 32-row × 12-token tile of a float matrix product (see gemmf.go).
+func gemmF32x12AVX512(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
+
+// gemmF16x6AVX2 computes a 16-row × 6-token tile of a float matrix product (see gemmf.go).
+func gemmF16x6AVX2(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
+
+// packF32x32F32AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
+func packF32x32F32AVX512(dst []float32, w []byte, rb int, k int)
+
+// packF32x32F16AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
+func packF32x32F16AVX512(dst []float32, w []byte, rb int, k int)
+
+// packF32x32BF16AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
+func packF32x32BF16AVX512(dst []float32, w []byte, rb int, k int)

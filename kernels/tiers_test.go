@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -238,6 +239,57 @@ func TestPackQ32MatchesGeneric(t *testing.T) {
 				}
 				if got[len(got)-1]|got[len(got)-2]|got[len(got)-3] != 0 {
 					t.Fatalf("%s %v nb=%d: wrote past the panel", tb.name, typ, nb)
+				}
+			}
+		}
+	}
+}
+
+// TestMatMulFloatTiersWithinBound runs the float tile path of every tier
+// (n >= 4 tokens) against the float64 reference: float32 sums of k
+// products differ from it by at most k·2⁻²⁴·Σ|products| (we allow ~k·6e-8).
+func TestMatMulFloatTiersWithinBound(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	for _, tb := range tiers() {
+		for _, typ := range []tensor.Type{tensor.F32, tensor.F16, tensor.BF16} {
+			for _, sh := range []struct{ n, k, rows int }{{4, 1, 16}, {5, 7, 33}, {13, 64, 70}, {24, 300, 32}, {12, 640, 64}} {
+				w, deq := makeWeights(r, typ, sh.k, sh.rows)
+				x := randVec(r, sh.n*sh.k)
+				want, mag := refMatMul(x, sh.n, sh.k, sh.rows, typ, deq)
+				for _, th := range []int{1, 2} {
+					got := make([]float32, sh.n*sh.rows+1)
+					got[len(got)-1] = 7
+					ws := NewWorkspace(NewPool(th))
+					withTier(tb, func() { ws.MatMul(got, x, sh.n, w) })
+					ws.Pool.Close()
+					checkClose(t, fmt.Sprintf("%s %v %+v threads=%d", tb.name, typ, sh, th), got, want, mag, float64(sh.k)*6e-8+1e-6)
+					if got[len(got)-1] != 7 {
+						t.Fatalf("%s %v %+v: wrote past y", tb.name, typ, sh)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestPackFMatchesGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(33, 34))
+	for _, tb := range archOnly() {
+		R := tb.gemmFRows
+		for _, typ := range []tensor.Type{tensor.F32, tensor.F16, tensor.BF16} {
+			for _, k := range []int{1, 2, 3, 17, 640} {
+				w, _ := makeWeights(r, typ, k, R)
+				rb := typ.RowBytes(k)
+				want, got := make([]float32, k*R), make([]float32, k*R+1)
+				packFGeneric(want, w.Data, rb, k, typ, R)
+				tb.packF(got, w.Data[:len(w.Data):len(w.Data)], rb, k, typ)
+				for i := range want {
+					if !sameBits(want[i], got[i]) {
+						t.Fatalf("%s %v k=%d: [%d] = %v, generic %v", tb.name, typ, k, i, got[i], want[i])
+					}
+				}
+				if got[len(got)-1] != 0 {
+					t.Fatalf("%s %v k=%d: wrote past the panel", tb.name, typ, k)
 				}
 			}
 		}

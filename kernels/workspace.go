@@ -67,6 +67,13 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 			return
 		}
 	case tensor.F32, tensor.F16, tensor.BF16:
+		if impl.gemmF != nil && n >= gemmFMinTokens && rows >= impl.gemmFRows {
+			m.scratch = ws.scratch
+			m.floatTiles = true
+			ws.Pool.Run(rows, impl.gemmFRows, m)
+			*m = matmulTask{}
+			return
+		}
 	default:
 		panic(fmt.Sprintf("kernels: MatMul %q: unsupported type %v", w.Name, w.Type))
 	}
@@ -84,6 +91,7 @@ type matmulTask struct {
 	panel      *qPanel         // set for the packed quantized path
 	scratch    []workerScratch // claimed one per Run through next
 	next       atomic.Int32
+	floatTiles bool // the packed float path
 }
 
 func (m *matmulTask) Run(lo, hi int) {
@@ -93,6 +101,11 @@ func (m *matmulTask) Run(lo, hi int) {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
 		gemmQ(impl.gemmQ, m.y, rows, m.data, rb, m.typ == tensor.Q4_0, m.panel, s, lo, hi)
 		lo += (hi - lo) / gemmRows * gemmRows // rows past the last whole panel go per token
+	}
+	if m.floatTiles {
+		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
+		gemmF(&impl, m.y, m.x, m.n, k, rows, m.data, m.typ, &s.f, lo, hi)
+		lo += (hi - lo) / impl.gemmFRows * impl.gemmFRows
 	}
 	w := m.data[lo*rb : hi*rb]
 	for t := 0; t < m.n; t++ {

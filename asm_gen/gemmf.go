@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Float matrix × matrix tiles (FMA, register-blocked):
+//
+//	func gemmF32x12AVX512(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
+//	func gemmF16x6AVX2(...)  // same signature
+//
+// compute R rows × T tokens: y[t*ystride+r] = Σ_i x[t*xstride+i]·pw[i*R+r]
+// for r < R (32 or 16), t < T (12 or 6). pw is a weight panel packed
+// transposed by Go or packF32x32 (lanes are rows); x rows are read in
+// place. Twin: rowsF32Generic etc. (float; error bounded, not bit-exact).
+// Register map: acc[t][h] holds token t, rows 16h.. (8h.. for AVX2); the
+// token rows are addressed from four bases xb[0..3] = x + 3j·xstride.
+func gemmFKernels() {
+	gemmF("gemmF32x12AVX512", 12, 2, ZMM, 16, true)
+	gemmF("gemmF16x6AVX2", 6, 2, YMM, 8, false)
+}
+
+func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
+	R := H * lanes
+	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)")
+	Doc(fmt.Sprintf("%s computes a %d-row × %d-token tile of a float matrix product (see gemmf.go).", name, R, T))
+	wp := Load(Param("pw").Base(), GP64())
+	xs := Load(Param("xstride"), GP64())
+	SHLQ(U8(2), xs)
+	xs3 := GP64()
+	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, xs3)
+	xb := make([]GPVirtual, (T+2)/3)
+	for j := range xb {
+		xb[j] = GP64()
+		if j == 0 {
+			Load(Param("x").Base(), xb[0])
+		} else {
+			LEAQ(Mem{Base: xb[j-1], Index: xs3, Scale: 1}, xb[j])
+		}
+	}
+	tok := func(t int) Mem {
+		m := Mem{Base: xb[t/3]}
+		if t%3 > 0 {
+			m = m.Idx(xs, uint8(t%3))
+		}
+		return m
+	}
+	n := Load(Param("k"), GP64())
+	acc := make([][]VecVirtual, T)
+	for t := range acc {
+		acc[t] = make([]VecVirtual, H)
+		for h := range acc[t] {
+			acc[t][h] = vec()
+			VXORPS(acc[t][h], acc[t][h], acc[t][h])
+		}
+	}
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_store"))
+	Label(name + "_loop")
+	w := make([]VecVirtual, H)
+	for h := range w {
+		w[h] = vec()
+		VMOVUPS(Mem{Base: wp}.Offset(4*lanes*h), w[h])
+	}
+	for t := 0; t < T; t++ {
+		if evex {
+			for h := range w {
+				VFMADD231PS_BCST(tok(t), w[h], acc[t][h])
+			}
+			continue
+		}
+		b := vec()
+		VBROADCASTSS(tok(t), b)
+		for h := range w {
+			VFMADD231PS(b, w[h], acc[t][h])
+		}
+	}
+	ADDQ(U32(4*R), wp)
+	for _, b := range xb {
+		ADDQ(U32(4), b)
+	}
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+
+	Label(name + "_store")
+	yp := Load(Param("y").Base(), GP64())
+	ys := Load(Param("ystride"), GP64())
+	SHLQ(U8(2), ys)
+	for t := 0; t < T; t++ {
+		for h := 0; h < H; h++ {
+			VMOVUPS(acc[t][h], Mem{Base: yp}.Offset(4*lanes*h))
+		}
+		ADDQ(ys, yp)
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// packF32x32{F32,F16,BF16}AVX512: twins of packF in ../kernels:
+//
+//	func packF32x32F16AVX512(dst []float32, w []byte, rb int, k int)
+//
+// 32 weight rows (rb bytes apart, k elements of f32, f16 or bf16) become
+// the transposed panel dst[i*32+r] = float32(W[r][i]): per element i, one
+// VPGATHERDD per 16 rows, converted to float32.
+func packFKernels() {
+	for _, typ := range []string{"F32", "F16", "BF16"} {
+		packF(typ)
+	}
+}
+
+func packF(typ string) {
+	name := "packF32x32" + typ + "AVX512"
+	TEXT(name, NOSPLIT, "func(dst []float32, w []byte, rb int, k int)")
+	Doc(name + " packs 32 weight rows transposed into a float32 panel (see gemmf.go).")
+	dp := Load(Param("dst").Base(), GP64())
+	w0 := Load(Param("w").Base(), GP64())
+	rb := Load(Param("rb"), GP64()).(GPVirtual)
+	n := Load(Param("k"), GP64())
+	w16 := GP64()
+	MOVQ(rb, w16)
+	SHLQ(U8(4), w16)
+	ADDQ(w0, w16)
+	idx := ZMM()
+	VPBROADCASTD(rb.As32(), idx)
+	VPMULLD(iota32, idx, idx)
+	all := K()
+	KXNORW(all, all, all)
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_loop")
+	for h, base := range []Register{w0, w16} {
+		k := K()
+		KMOVW(all, k)
+		v := ZMM()
+		VPGATHERDD(Mem{Base: base, Index: idx, Scale: 1}, k, v)
+		switch typ {
+		case "F16":
+			hv := YMM()
+			VPMOVDW(v, hv)
+			VCVTPH2PS(hv, v)
+		case "BF16":
+			VPSLLD(U8(16), v, v)
+		}
+		VMOVUPS(v, Mem{Base: dp}.Offset(64*h))
+	}
+	step := 4
+	if typ != "F32" {
+		step = 2
+	}
+	ADDQ(U32(step), w0)
+	ADDQ(U32(step), w16)
+	ADDQ(U32(128), dp)
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
