@@ -71,34 +71,64 @@ func (h *mergeHeap) pop() mergeItem {
 
 const space = "\u2581" // '▁', what the Gemma normalizer turns ' ' into
 
-// initSpaceSplit decides whether pieces may be cut before '▁'. HF runs BPE
-// on a whole pre-tokenized piece (for Gemma, a whole line), but a merge can
+// spaceSplit decides whether pieces may be cut before '▁'. HF runs BPE on
+// a whole pre-tokenized piece (for Gemma, a whole line), but a merge can
 // only join across a point between rune c and '▁' if some merge (a, b) has
 // a ending in c and b starting with '▁': the first merge across a point
 // joins the symbols on its two sides. Cutting elsewhere gives the same
 // tokens, and short words that the cache can serve. Byte tokens in merges
 // or UNK symbols would break that reasoning, so then there is no cutting.
-func (t *Tokenizer) initSpaceSplit(e *encoder) {
+type spaceSplit struct {
+	ok                   bool
+	spaceStart, spaceEnd []uint64 // bitsets over model ids: token starts / ends with '▁'
+	isByte               []uint64 // bitset: byte fallback token
+	noCut                map[rune]bool
+}
+
+func bit(set []uint64, id int32) bool { return set[id>>6]&(1<<(id&63)) != 0 }
+
+func newSpaceSplit(t *Tokenizer, e *encoder) *spaceSplit {
 	sp, _ := utf8.DecodeRuneInString(space)
 	if !t.v.ByteFallback || !t.bytesOK || e.charID[sp] < 0 {
+		return &spaceSplit{}
+	}
+	n := (t.v.ModelSize + 63) / 64
+	s := &spaceSplit{ok: true, spaceStart: make([]uint64, n), spaceEnd: make([]uint64, n),
+		isByte: make([]uint64, n), noCut: map[rune]bool{sp: true}}
+	for id, tok := range t.v.Tokens[:t.v.ModelSize] {
+		if strings.HasPrefix(tok, space) {
+			s.spaceStart[id>>6] |= 1 << (id & 63)
+		}
+		if strings.HasSuffix(tok, space) {
+			s.spaceEnd[id>>6] |= 1 << (id & 63)
+		}
+	}
+	for _, id := range t.byteID {
+		s.isByte[id>>6] |= 1 << (id & 63)
+	}
+	return s
+}
+
+// see notes merge (l, r): the merge table is being built.
+func (s *spaceSplit) see(t *Tokenizer, l, r int32) {
+	if !s.ok {
 		return
 	}
-	cut := map[rune]bool{sp: true}
-	for _, m := range t.v.Merges {
-		i := strings.IndexByte(m, ' ')
-		a, b := m[:i], m[i+1:]
-		if _, ok := isByteToken(a); ok {
-			return
-		}
-		if _, ok := isByteToken(b); ok {
-			return
-		}
-		if strings.HasPrefix(b, space) {
-			r, _ := utf8.DecodeLastRuneInString(a)
-			cut[r] = true
-		}
+	if bit(s.isByte, l) || bit(s.isByte, r) {
+		s.ok = false
+		return
 	}
-	for r := range cut {
+	if bit(s.spaceStart, r) && !bit(s.spaceEnd, l) {
+		c, _ := utf8.DecodeLastRuneInString(t.v.Tokens[l])
+		s.noCut[c] = true
+	}
+}
+
+func (s *spaceSplit) finish(e *encoder) {
+	if !s.ok {
+		return
+	}
+	for r := range s.noCut {
 		e.noCut = append(e.noCut, r)
 	}
 	e.spaceSplit = true

@@ -78,7 +78,7 @@ func (t *Tokenizer) checkMergeIDs() error {
 	for rank, m := range t.v.Merges {
 		l, r, res := t.mergeIDs[3*rank], t.mergeIDs[3*rank+1], t.mergeIDs[3*rank+2]
 		a, b := tok[l], tok[r]
-		if len(m) != len(a)+1+len(b) || m[:len(a)] != a || m[len(a)] != ' ' || m[len(a)+1:] != b ||
+		if strings.Contains(a, " ") || strings.Contains(b, " ") || len(m) != len(a)+1+len(b) || m[:len(a)] != a || m[len(a)] != ' ' || m[len(a)+1:] != b ||
 			len(tok[res]) != len(a)+len(b) || tok[res][:len(a)] != a || tok[res][len(a):] != b {
 			return fmt.Errorf("tokenizer: merge %d %q: stored ids %d %d -> %d are %q %q -> %q", rank, m, l, r, res, a, b, tok[res])
 		}
@@ -112,7 +112,6 @@ func (t *Tokenizer) buildEncoder() *encoder {
 		}
 	}
 	e.err = t.buildMerges(e)
-	t.initSpaceSplit(e)
 	t.buildMatchers(e)
 	e.cache.init()
 	return e
@@ -123,6 +122,8 @@ func (t *Tokenizer) buildEncoder() *encoder {
 func (t *Tokenizer) buildMerges(e *encoder) error {
 	v := &t.v
 	e.merges = newMergeTable(len(v.Merges))
+	split := newSpaceSplit(t, e)
+	defer split.finish(e)
 	var first error
 	if ids := t.mergeIDs; ids != nil {
 		for rank := range v.Merges {
@@ -134,12 +135,19 @@ func (t *Tokenizer) buildMerges(e *encoder) error {
 				continue
 			}
 			e.merges.put(l, r, uint32(rank), res)
+			split.see(t, l, r)
 		}
 		return first
 	}
 	var buf []byte
 	for rank, m := range v.Merges {
 		sp := strings.IndexByte(m, ' ')
+		if sp < 0 || strings.IndexByte(m[sp+1:], ' ') >= 0 {
+			if first == nil {
+				first = fmt.Errorf("tokenizer: merge %d %q is not two tokens separated by one space", rank, m)
+			}
+			continue
+		}
 		a, b := m[:sp], m[sp+1:]
 		ia, ok1 := t.modelID(a)
 		ib, ok2 := t.modelID(b)
@@ -158,6 +166,7 @@ func (t *Tokenizer) buildMerges(e *encoder) error {
 			continue
 		}
 		e.merges.put(ia, ib, uint32(rank), ir)
+		split.see(t, ia, ib)
 	}
 	return first
 }

@@ -88,22 +88,20 @@ type mergeTable struct {
 }
 
 type mergeSlot struct {
-	key uint64 // left<<32 | right; emptyKey when free
+	key uint64 // pairKey(left, right); 0 when free
 	val uint64 // rank<<32 | result
 }
 
-const emptyKey = ^uint64(0)
+const emptyKey = 0
 
 func newMergeTable(n int) *mergeTable {
 	b := tableBits(n)
-	t := &mergeTable{slots: make([]mergeSlot, 1<<b), shift: 64 - b}
-	for i := range t.slots {
-		t.slots[i].key = emptyKey
-	}
-	return t
+	return &mergeTable{slots: make([]mergeSlot, 1<<b), shift: 64 - b}
 }
 
-func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+// pairKey is the complement of left<<32|right: never 0, as ids are below
+// 2^31, so zeroed memory is an empty table.
+func pairKey(a, b int32) uint64 { return ^(uint64(uint32(a))<<32 | uint64(uint32(b))) }
 
 // put sets the pair's merge; a later merge of the same pair replaces the
 // earlier one, as HF's HashMap collect does.

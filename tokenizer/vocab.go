@@ -19,10 +19,7 @@
 // A Tokenizer is safe for concurrent use.
 package tokenizer
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // Token types, as llama.cpp stores them in tokenizer.ggml.token_type.
 const (
@@ -181,11 +178,6 @@ func (v *Vocab) check() error {
 	}
 	if v.UNK < 0 && !v.ByteFallback {
 		return fmt.Errorf("tokenizer: neither an unk token nor byte fallback: unknown characters could not be encoded")
-	}
-	for i, m := range v.Merges {
-		if strings.Count(m, " ") != 1 {
-			return fmt.Errorf("tokenizer: merge %d %q is not two tokens separated by one space", i, m)
-		}
 	}
 	return nil
 }
