@@ -68,10 +68,12 @@ func TestDecodeBadInput(t *testing.T) {
 	webp := readFile(t, filepath.Join("golden", "webp_lossy_37x29.webp"))
 	badCRC := append([]byte(nil), good...)
 	badCRC[30] ^= 0xff // inside IHDR
+	// Break the VP8 start code (bytes 23..25 of a simple lossy file).
 	corruptWebP := append([]byte(nil), webp...)
-	for i := 40; i < len(corruptWebP); i += 3 {
-		corruptWebP[i] ^= 0x5a
+	if string(corruptWebP[12:16]) != "VP8 " {
+		t.Fatalf("webp_lossy_37x29.webp is not a simple lossy file")
 	}
+	copy(corruptWebP[23:26], "bad")
 	for _, tc := range []struct {
 		name string
 		data []byte

@@ -148,12 +148,13 @@ func resampleHorizontal(src RGB, w, y0, y1 int) RGB {
 		o := out.Pix[3*(y-y0)*w : 3*(y-y0+1)*w]
 		for xx := 0; xx < w; xx++ {
 			k := c.k[xx*c.ksize : xx*c.ksize+c.n[xx]]
-			p := in[3*c.first[xx]:]
+			p := in[3*c.first[xx]:][:3*len(k)]
 			s0, s1, s2 := half, half, half
-			for x, kx := range k {
-				s0 += int32(p[3*x]) * kx
-				s1 += int32(p[3*x+1]) * kx
-				s2 += int32(p[3*x+2]) * kx
+			for _, kx := range k {
+				s0 += int32(p[0]) * kx
+				s1 += int32(p[1]) * kx
+				s2 += int32(p[2]) * kx
+				p = p[3:]
 			}
 			o[3*xx], o[3*xx+1], o[3*xx+2] = clip8(s0), clip8(s1), clip8(s2)
 		}
@@ -177,8 +178,9 @@ func resampleVertical(src RGB, c resampleCoeffs, y0 int) RGB {
 		first := c.first[yy] - y0
 		for y, ky := range k {
 			in := src.Pix[(first+y)*row : (first+y+1)*row]
+			a := acc[:len(in)]
 			for i, v := range in {
-				acc[i] += int32(v) * ky
+				a[i] += int32(v) * ky
 			}
 		}
 		o := out.Pix[yy*row : (yy+1)*row]
