@@ -148,18 +148,43 @@ func (m *Model) GenerateBatch(ctx context.Context, reqs []Request, onToken func(
 	}
 	encDone := time.Now()
 
-	V := c.Vocab
-	cur := make([]int32, B)
-	for b := range cur {
-		cur[b] = c.DecoderStart
+	out, err := m.decode(ctx, st, rows, nil, onToken)
+	for b := range out {
+		out[b].Timings.Encode = encDone.Sub(start)
 	}
+	return out, err
+}
+
+// decode runs the decoder of an encoded state for every row: it feeds the
+// start token and prefix (the same for all rows), then samples until each row
+// stops, streaming tokens to onToken.
+func (m *Model) decode(ctx context.Context, st *t5gemma.State, rows []*row, prefix []int32, onToken func(int, Token) error) ([]Result, error) {
+	c := m.m.Config
+	B, V := len(rows), c.Vocab
+	maxNew := 0
+	for _, r := range rows {
+		maxNew = max(maxNew, r.req.MaxNewTokens)
+	}
+	begin := time.Now()
+	first := make([]int32, 0, B*(1+len(prefix)))
+	for range B {
+		first = append(append(first, c.DecoderStart), prefix...)
+	}
+	st.Rewind()
+	cur := make([]int32, B)
 	var stepErr error
 	for step := 0; step < maxNew && stepErr == nil; step++ {
 		if err := ctx.Err(); err != nil {
 			stepErr = err
 			break
 		}
-		logits, err := st.Decode(cur, 1, false)
+		var logits []float32
+		var err error
+		if step == 0 {
+			logits, err = st.Decode(first, 1+len(prefix), false)
+		} else {
+			logits, err = st.Decode(cur, 1, false)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -194,8 +219,7 @@ func (m *Model) GenerateBatch(ctx context.Context, reqs []Request, onToken func(
 			r.flush()
 		}
 		out[b] = Result{Text: r.text, IDs: r.out, Reason: r.reason, Timings: Timings{
-			EncoderTokens: len(r.ids), Encode: encDone.Sub(start),
-			DecoderTokens: len(r.out), Decode: end.Sub(encDone),
+			EncoderTokens: len(r.ids), DecoderTokens: len(r.out), Decode: end.Sub(begin),
 		}}
 	}
 	return out, stepErr

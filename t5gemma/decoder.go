@@ -143,3 +143,7 @@ func ringSpans(dst []kernels.Span, a, z, n int) []kernels.Span {
 	}
 	return append(dst, kernels.Span{Lo: s, Hi: n}, kernels.Span{Lo: 0, Hi: e - n})
 }
+
+// Rewind restarts the decoder at position 0, keeping the encoder output and
+// the cross keys/values: one encoded input can answer several questions.
+func (st *State) Rewind() { st.pos = 0 }

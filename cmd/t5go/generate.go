@@ -27,7 +27,8 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 const generateHelp = `usage: t5go generate -m model.gguf -p PROMPT [flags]
 
 Runs the encoder on the prompt (and images), then decodes, streaming tokens to
-stdout as they are produced. The prompt comes from -p, -f FILE, or stdin. Put
+stdout as they are produced. The prompt comes from -p, -f FILE, or stdin. With both -f and -p, the file is
+encoded once and each -p is a question for the decoder (encode once, ask many). Put
 <start_of_image> in the prompt where each --image goes. A timings line goes to
 stderr. Ctrl-C stops after the current token.
 
@@ -36,6 +37,7 @@ examples:
   t5go generate -m model.gguf --image bee.jpg -p "<start_of_image> in this image, there is"
   t5go generate -m model.gguf -f article.txt -n 64 --temp 0.7 --top-p 0.9 --seed 1
   echo "Summarize: ..." | t5go generate -m model.gguf --json
+  t5go generate -m model.gguf -f long.txt -p "Who wrote it?" -p "When?"
 
 flags:
 `
@@ -69,18 +71,19 @@ func runGenerate(args []string) error {
 	if *model == "" {
 		return usageError{"missing -m model file"}
 	}
-	if *file != "" && len(prompts) > 0 {
-		return usageError{"use -p or -f, not both"}
-	}
 	if *n <= 0 {
 		return usageError{fmt.Sprintf("-n %d: want a positive number of tokens", *n)}
 	}
+	var document string
 	if *file != "" {
 		b, err := os.ReadFile(*file)
 		if err != nil {
 			return err
 		}
-		prompts = append(prompts, string(b))
+		document = string(b)
+		if len(prompts) == 0 {
+			prompts, document = []string{document}, ""
+		}
 	}
 	if len(prompts) == 0 {
 		b, err := io.ReadAll(os.Stdin)
@@ -110,6 +113,9 @@ func runGenerate(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if document != "" {
+		return askMany(ctx, m, document, imgs, prompts, *n, sampling, stops, *asJSON)
+	}
 	for _, p := range prompts {
 		req := t5go.Request{Prompt: p, Images: imgs, MaxNewTokens: *n, Sampling: sampling, Stop: stops, Truncate: *truncate}
 		var onToken func(t5go.Token) error
@@ -137,6 +143,51 @@ func runGenerate(args []string) error {
 			t.DecoderTokens, float64(t.Decode.Microseconds())/1000, t.DecoderTokensPerSecond(), res.Reason, m.Kernels(), m.Threads(), s)
 		if err != nil {
 			return nil // interrupted: stop quietly after the partial output
+		}
+	}
+	return nil
+}
+
+// askMany encodes document once and answers each question with the decoder
+// alone, printing the time to first token of each.
+func askMany(ctx context.Context, m *t5go.Model, document string, imgs []t5go.Image, questions []string, n int,
+	sampling t5go.Sampling, stops []string, asJSON bool) error {
+	start := time.Now()
+	s, err := m.NewSession(ctx, document, imgs, t5go.SessionOptions{MaxDecoderTokens: n + 256})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(os.Stderr, "encoded %d tokens once in %.0f ms\n", s.EncoderTokens(), float64(time.Since(start).Microseconds())/1000)
+	for _, q := range questions {
+		t0 := time.Now()
+		var ttft time.Duration
+		res, err := s.Ask(ctx, q, t5go.Request{MaxNewTokens: n, Sampling: sampling, Stop: stops}, func(t t5go.Token) error {
+			if ttft == 0 {
+				ttft = time.Since(t0)
+			}
+			if !asJSON {
+				_, err := io.WriteString(os.Stdout, t.Text)
+				return err
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+		if asJSON {
+			out := map[string]any{"question": q, "text": res.Text, "ids": res.IDs, "stop_reason": res.Reason,
+				"time_to_first_token_ms": float64(ttft.Microseconds()) / 1000, "decoder_tokens_per_s": res.Timings.DecoderTokensPerSecond()}
+			if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+				return err
+			}
+		} else {
+			fmt.Println()
+		}
+		fmt.Fprintf(os.Stderr, "question %q: first token after %.1f ms, %d tokens at %.1f tok/s, %s\n",
+			q, float64(ttft.Microseconds())/1000, len(res.IDs), res.Timings.DecoderTokensPerSecond(), res.Reason)
+		if err != nil {
+			return nil
 		}
 	}
 	return nil
