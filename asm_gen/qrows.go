@@ -110,10 +110,21 @@ func rowsQ(c rowsCtx) {
 	nb := Load(Param("xd").Len(), GP64())
 	acc := YMM()
 	VXORPS(acc, acc, acc)
+	// pf walks four groups ahead (rows are contiguous in a tensor): each
+	// block prefetches as many bytes as the eight rows consume, so DRAM
+	// requests run ahead of the hardware prefetcher's stride detection.
+	pf := GP64()
+	MOVQ(c.s, pf)
+	SHLQ(U8(5), pf)
+	ADDQ(wp, pf)
 	TESTQ(nb, nb)
 	JZ(LabelRef(c.name + "_store"))
 
 	Label(c.name + "_block")
+	for off := 0; off < 8*blk; off += 64 {
+		PREFETCHT0(Mem{Base: pf}.Offset(off))
+	}
+	ADDQ(U32(8*blk), pf)
 	Comment("int32 block sums of the eight rows")
 	var isum VecVirtual
 	if c.q4 {

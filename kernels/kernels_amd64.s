@@ -127,7 +127,7 @@ dotAVX512_reduce:
 	RET
 
 // func rowsQ8AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, F16C
+// Requires: AVX, AVX2, F16C, MMX+
 TEXT ·rowsQ8AVX2(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -154,10 +154,20 @@ rowsQ8AVX2_group:
 	MOVQ   xs_base+104(FP), R11
 	MOVQ   xd_len+88(FP), R12
 	VXORPS Y3, Y3, Y3
+	MOVQ   BX, R13
+	SHLQ   $0x05, R13
+	ADDQ   DX, R13
 	TESTQ  R12, R12
 	JZ     rowsQ8AVX2_store
 
 rowsQ8AVX2_block:
+	PREFETCHT0 (R13)
+	PREFETCHT0 64(R13)
+	PREFETCHT0 128(R13)
+	PREFETCHT0 192(R13)
+	PREFETCHT0 256(R13)
+	ADDQ       $0x00000110, R13
+
 	// int32 block sums of the eight rows
 	VMOVDQU    (R9), Y4
 	VMOVDQU    2(DI), Y5
@@ -245,7 +255,7 @@ rowsQ8AVX2_done:
 	RET
 
 // func rowsQ8VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, F16C
+// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
 TEXT ·rowsQ8VNNI(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -269,10 +279,20 @@ rowsQ8VNNI_group:
 	MOVQ   xs_base+104(FP), R11
 	MOVQ   xd_len+88(FP), R12
 	VXORPS Y2, Y2, Y2
+	MOVQ   BX, R13
+	SHLQ   $0x05, R13
+	ADDQ   DX, R13
 	TESTQ  R12, R12
 	JZ     rowsQ8VNNI_store
 
 rowsQ8VNNI_block:
+	PREFETCHT0 (R13)
+	PREFETCHT0 64(R13)
+	PREFETCHT0 128(R13)
+	PREFETCHT0 192(R13)
+	PREFETCHT0 256(R13)
+	ADDQ       $0x00000110, R13
+
 	// int32 block sums of the eight rows
 	VMOVDQU    (R9), Y3
 	VPXOR      2(DI), Y1, Y5
@@ -346,7 +366,7 @@ rowsQ8VNNI_done:
 	RET
 
 // func rowsQ4AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, F16C
+// Requires: AVX, AVX2, F16C, MMX+
 TEXT ·rowsQ4AVX2(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -376,10 +396,18 @@ rowsQ4AVX2_group:
 	MOVQ   xs_base+104(FP), R11
 	MOVQ   xd_len+88(FP), R12
 	VXORPS Y4, Y4, Y4
+	MOVQ   BX, R13
+	SHLQ   $0x05, R13
+	ADDQ   DX, R13
 	TESTQ  R12, R12
 	JZ     rowsQ4AVX2_store
 
 rowsQ4AVX2_block:
+	PREFETCHT0 (R13)
+	PREFETCHT0 64(R13)
+	PREFETCHT0 128(R13)
+	ADDQ       $0x00000090, R13
+
 	// int32 block sums of the eight rows
 	VBROADCASTI128 (R9), Y5
 	VBROADCASTI128 16(R9), Y6
@@ -464,7 +492,7 @@ rowsQ4AVX2_done:
 	RET
 
 // func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, F16C
+// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
 TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -488,10 +516,18 @@ rowsQ4VNNI_group:
 	MOVQ   xs_base+104(FP), R11
 	MOVQ   xd_len+88(FP), R12
 	VXORPS Y2, Y2, Y2
+	MOVQ   BX, R13
+	SHLQ   $0x05, R13
+	ADDQ   DX, R13
 	TESTQ  R12, R12
 	JZ     rowsQ4VNNI_store
 
 rowsQ4VNNI_block:
+	PREFETCHT0 (R13)
+	PREFETCHT0 64(R13)
+	PREFETCHT0 128(R13)
+	ADDQ       $0x00000090, R13
+
 	// int32 block sums of the eight rows
 	VBROADCASTI128 (R9), Y3
 	VBROADCASTI128 16(R9), Y4
