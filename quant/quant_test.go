@@ -195,3 +195,11 @@ func BenchmarkDequantize(b *testing.B) {
 		})
 	}
 }
+
+// TestBlockConstants ties the exported layout constants to tensor's table.
+func TestBlockConstants(t *testing.T) {
+	if tensor.Q8_0.BlockSize() != QK || tensor.Q8_0.BlockBytes() != BlockQ8_0Bytes ||
+		tensor.Q4_0.BlockSize() != QK || tensor.Q4_0.BlockBytes() != BlockQ4_0Bytes {
+		t.Fatal("quant block constants disagree with tensor.Type traits")
+	}
+}
