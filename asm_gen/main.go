@@ -26,6 +26,7 @@ func main() {
 	packKernels()
 	gemmFKernels()
 	packFKernels()
+	rowsFKernels()
 	Generate()
 }
 

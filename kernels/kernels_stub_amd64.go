@@ -48,3 +48,21 @@ func packF32x32F16AVX512(dst []float32, w []byte, rb int, k int)
 
 // packF32x32BF16AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
 func packF32x32BF16AVX512(dst []float32, w []byte, rb int, k int)
+
+// rowsF32AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+func rowsF32AVX512(y []float32, w []float32, x []float32)
+
+// rowsF32AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+func rowsF32AVX2(y []float32, w []float32, x []float32)
+
+// rowsF16AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+func rowsF16AVX512(y []float32, w []uint16, x []float32)
+
+// rowsF16AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+func rowsF16AVX2(y []float32, w []uint16, x []float32)
+
+// rowsBF16AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+func rowsBF16AVX512(y []float32, w []uint16, x []float32)
+
+// rowsBF16AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+func rowsBF16AVX2(y []float32, w []uint16, x []float32)

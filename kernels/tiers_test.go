@@ -295,3 +295,33 @@ func TestPackFMatchesGeneric(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsFloatWithinBound: the float row kernels (one token) of every
+// tier, many lengths and odd row counts, against float64.
+func TestRowsFloatWithinBound(t *testing.T) {
+	r := rand.New(rand.NewPCG(35, 36))
+	for _, tb := range tiers() {
+		for _, typ := range []tensor.Type{tensor.F32, tensor.F16, tensor.BF16} {
+			for k := 1; k < 200; k += 1 + k/8 {
+				rows := 1 + k%11
+				w, deq := makeWeights(r, typ, k, rows)
+				x := randVec(r, k)
+				want, mag := refMatMul(x, 1, k, rows, typ, deq)
+				got := make([]float32, rows+2)
+				got[0], got[rows+1] = 3, 3
+				switch typ {
+				case tensor.F32:
+					tb.rowsF32(got[1:rows+1], asF32(w.Data), x)
+				case tensor.F16:
+					tb.rowsF16(got[1:rows+1], asU16(w.Data), x)
+				case tensor.BF16:
+					tb.rowsBF16(got[1:rows+1], asU16(w.Data), x)
+				}
+				if got[0] != 3 || got[rows+1] != 3 {
+					t.Fatalf("%s %v k=%d: wrote outside y", tb.name, typ, k)
+				}
+				checkClose(t, fmt.Sprintf("%s %v k=%d rows=%d", tb.name, typ, k, rows), got[1:rows+1], want, mag, float64(k)*6e-8+1e-7)
+			}
+		}
+	}
+}

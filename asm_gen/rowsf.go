@@ -1,0 +1,103 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Float row kernels (matrix × vector for one decoder token):
+//
+//	func rowsF32AVX512(y []float32, w []float32, x []float32)
+//	func rowsF16AVX512(y []float32, w []uint16, x []float32)   // and BF16, and AVX2
+//
+// y[r] = Σ_i w[r*len(x)+i]·x[i] over i < len(x) rounded down to a multiple
+// of 2·lanes, for r < len(y) rounded down to 4; Go adds the element tails
+// and the last rows. Twins: rowsF32Generic, rowsF16Generic, rowsBF16Generic
+// (float: bounded error). Register map: four rows from base p with stride
+// s (bytes), s3 = 3s; acc[r][u], two chains per row.
+func rowsFKernels() {
+	for _, typ := range []string{"F32", "F16", "BF16"} {
+		rowsF("rows"+typ+"AVX512", typ, ZMM, 16)
+		rowsF("rows"+typ+"AVX2", typ, YMM, 8)
+	}
+}
+
+func rowsF(name, typ string, vec func() VecVirtual, lanes int) {
+	wt, es := "[]float32", 4
+	if typ != "F32" {
+		wt, es = "[]uint16", 2
+	}
+	TEXT(name, NOSPLIT, "func(y []float32, w "+wt+", x []float32)")
+	Doc(name + " computes four rows at a time of a float matrix-vector product (see rowsf.go).")
+	yp := Load(Param("y").Base(), GP64())
+	ng := Load(Param("y").Len(), GP64())
+	SHRQ(U8(2), ng)
+	JZ(LabelRef(name + "_done"))
+	k := Load(Param("x").Len(), GP64())
+	s := GP64()
+	MOVQ(k, s)
+	SHLQ(U8(log2(es)), s)
+	s3 := GP64()
+	LEAQ(Mem{Base: s, Index: s, Scale: 2}, s3)
+	steps := GP64()
+	MOVQ(k, steps)
+	SHRQ(U8(log2(2*lanes)), steps)
+	wp := Load(Param("w").Base(), GP64())
+
+	Label(name + "_group")
+	p := GP64()
+	MOVQ(wp, p)
+	xp := Load(Param("x").Base(), GP64())
+	n := GP64()
+	MOVQ(steps, n)
+	acc := make([][2]VecVirtual, 4)
+	for r := range acc {
+		for u := range acc[r] {
+			acc[r][u] = vec()
+			VXORPS(acc[r][u], acc[r][u], acc[r][u])
+		}
+	}
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_reduce"))
+	Label(name + "_loop")
+	for u := 0; u < 2; u++ {
+		xv := vec()
+		VMOVUPS(Mem{Base: xp}.Offset(4*lanes*u), xv)
+		for r := 0; r < 4; r++ {
+			m := []Mem{{Base: p}, {Base: p, Index: s, Scale: 1}, {Base: p, Index: s, Scale: 2}, {Base: p, Index: s3, Scale: 1}}[r]
+			m = m.Offset(es * lanes * u)
+			switch typ {
+			case "F32":
+				VFMADD231PS(m, xv, acc[r][u])
+			case "F16":
+				wv := vec()
+				VCVTPH2PS(m, wv)
+				VFMADD231PS(wv, xv, acc[r][u])
+			case "BF16":
+				wv := vec()
+				VPMOVZXWD(m, wv)
+				VPSLLD(U8(16), wv, wv)
+				VFMADD231PS(wv, xv, acc[r][u])
+			}
+		}
+	}
+	ADDQ(U32(4*2*lanes), xp)
+	ADDQ(U32(es*2*lanes), p)
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+
+	Label(name + "_reduce")
+	for r := 0; r < 4; r++ {
+		VADDPS(acc[r][1], acc[r][0], acc[r][0])
+		x := reduceFloat(acc[r][0], lanes)
+		VMOVSS(x, Mem{Base: yp}.Offset(4*r))
+	}
+	ADDQ(U32(16), yp)
+	LEAQ(Mem{Base: wp, Index: s, Scale: 4}, wp)
+	DECQ(ng)
+	JNZ(LabelRef(name + "_group"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,48 @@
+//go:build amd64 && !purego
+
+package kernels
+
+import "fmt"
+
+// rowsF32Asm runs a four-row float kernel on whole groups of four rows and
+// whole steps of k, adding the element tails and the last rows in Go.
+func rowsF32Asm(kern rowsF32Func, step int) rowsF32Func {
+	return func(y, w, x []float32) {
+		k := len(x)
+		if len(w) < len(y)*k {
+			panic(fmt.Sprintf("kernels: float row kernel: w %d < %d rows × %d", len(w), len(y), k))
+		}
+		n := len(y) &^ 3
+		if n > 0 {
+			kern(y[:n], w, x)
+			if kk := k / step * step; kk < k {
+				for r := 0; r < n; r++ {
+					y[r] += dotGeneric(w[r*k+kk:r*k+k], x[kk:])
+				}
+			}
+		}
+		rowsF32Generic(y[n:], w[n*k:], x)
+	}
+}
+
+// rowsF16Asm is rowsF32Asm for 16-bit weights; gen is the matching generic.
+func rowsF16Asm(kern, gen rowsF16Func, step int) rowsF16Func {
+	return func(y []float32, w []uint16, x []float32) {
+		k := len(x)
+		if len(w) < len(y)*k {
+			panic(fmt.Sprintf("kernels: float row kernel: w %d < %d rows × %d", len(w), len(y), k))
+		}
+		n := len(y) &^ 3
+		if n > 0 {
+			kern(y[:n], w, x)
+			if kk := k / step * step; kk < k {
+				var t [1]float32
+				for r := 0; r < n; r++ {
+					gen(t[:], w[r*k+kk:r*k+k], x[kk:])
+					y[r] += t[0]
+				}
+			}
+		}
+		gen(y[n:], w[n*k:], x)
+	}
+}
