@@ -62,6 +62,20 @@ func webpVP8X(w, h int) []byte {
 	return b
 }
 
+// webpAnim is a VP8X header with the animation flag, then one ANMF chunk
+// with the given payload (none if nil).
+func webpAnim(w, h int, anmf []byte) []byte {
+	b := webpVP8X(w, h)
+	b[20] |= 0x02
+	if anmf != nil {
+		b = append(b, "ANMF"...)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(anmf)))
+		b = append(b, anmf...)
+	}
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(b)-8))
+	return b
+}
+
 func TestDecodeBadInput(t *testing.T) {
 	good := readFile(t, "image0.png")
 	jpg := readFile(t, filepath.Join("golden", "jpeg_420.jpg"))
@@ -102,6 +116,10 @@ func TestDecodeBadInput(t *testing.T) {
 		{"webp corrupt", corruptWebP, 0, "WebP"},
 		{"webp truncated", webp[:len(webp)/2], 0, "WebP"},
 		{"webp bomb", webpVP8X(16000, 16000), 0, "over the limit"},
+		{"jpeg arithmetic", append(jpegSOF(8, 8)[:3:3], append([]byte{0xc9}, jpegSOF(8, 8)[4:]...)...), 0, "unsupported JPEG: arithmetic coding"},
+		{"webp anim no frame", webpAnim(4, 4, nil), 0, "animated WebP has no frame"},
+		{"webp anim frame outside", webpAnim(4, 4, []byte{0, 0, 0, 0, 0, 0, 7, 0, 0, 7, 0, 0, 0, 0, 0, 0}), 0, "outside the 4x4 canvas"},
+		{"webp anim bomb", webpAnim(16000, 16000, nil), 0, "over the limit"},
 		{"riff not webp", []byte("RIFF\x10\x00\x00\x00WAVEfmt "), 0, "unknown image format"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,6 +24,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(jpegSOF(300, 200))
 	f.Add(gifHeader(4, 4, ',', 0, 0, 0, 0, 4, 0, 4, 0, 0, 2, 2, 0x44, 0x0a, 0, ';'))
 	f.Add(webpVP8X(20, 20))
+	f.Add(webpAnim(8, 8, make([]byte, 16)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const limit = 1 << 18
 		img, err := DecodeBytes(data, "fuzz", limit)

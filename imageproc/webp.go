@@ -2,6 +2,8 @@ package imageproc
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 
@@ -16,6 +18,9 @@ import (
 // studio-range arithmetic (src/dsp/yuv.h), so both are redone here. Alpha
 // is dropped, as Pillow's convert("RGB") drops it.
 func decodeWebP(data []byte, lim pixelLimit) (RGB, error) {
+	if len(data) >= 30 && string(data[12:16]) == "VP8X" && data[20]&0x02 != 0 {
+		return decodeAnimatedWebP(data, lim)
+	}
 	cfg, err := webp.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return RGB{}, fmt.Errorf("corrupt WebP header: %v", err)
@@ -23,6 +28,11 @@ func decodeWebP(data []byte, lim pixelLimit) (RGB, error) {
 	if err := lim.check("WebP", cfg.Width, cfg.Height); err != nil {
 		return RGB{}, err
 	}
+	return decodeWebPStill(data)
+}
+
+// decodeWebPStill decodes a still WebP whose size has been checked.
+func decodeWebPStill(data []byte) (RGB, error) {
 	m, err := webp.Decode(bytes.NewReader(data))
 	if err != nil {
 		return RGB{}, fmt.Errorf("truncated or corrupt WebP: %v", err)
@@ -34,6 +44,68 @@ func decodeWebP(data []byte, lim pixelLimit) (RGB, error) {
 		return webpYUVToRGB(&m.YCbCr), nil
 	}
 	return fromImage(m), nil
+}
+
+// decodeAnimatedWebP returns the first frame of an animated WebP as
+// Pillow's WebPAnimDecoder produces it: a zero-filled canvas with the
+// frame's decoded pixels at its offset (the first frame is a key frame:
+// no blending). golang.org/x/image/webp does not read animations, so the
+// first ANMF frame is rewrapped as a still WebP and decoded alone.
+func decodeAnimatedWebP(data []byte, lim pixelLimit) (RGB, error) {
+	u24 := func(b []byte) int { return int(b[0]) | int(b[1])<<8 | int(b[2])<<16 }
+	cw, ch := 1+u24(data[24:]), 1+u24(data[27:])
+	if err := lim.check("WebP", cw, ch); err != nil {
+		return RGB{}, err
+	}
+	for i := 12; i+8 <= len(data); {
+		n := int(binary.LittleEndian.Uint32(data[i+4:]))
+		if n < 0 || n > len(data)-i-8 {
+			break
+		}
+		typ, body := string(data[i:i+4]), data[i+8:i+8+n]
+		i += 8 + n + n&1
+		if typ != "ANMF" {
+			continue
+		}
+		if len(body) < 16 {
+			return RGB{}, errors.New("corrupt animated WebP: short ANMF chunk")
+		}
+		x0, y0 := 2*u24(body), 2*u24(body[3:])
+		fw, fh := 1+u24(body[6:]), 1+u24(body[9:])
+		if x0+fw > cw || y0+fh > ch {
+			return RGB{}, fmt.Errorf("corrupt animated WebP: frame %dx%d at %d,%d outside the %dx%d canvas", fw, fh, x0, y0, cw, ch)
+		}
+		frame, err := decodeWebPStill(stillWebP(body[16:], fw, fh))
+		if err != nil {
+			return RGB{}, err
+		}
+		if frame.W != fw || frame.H != fh {
+			return RGB{}, fmt.Errorf("corrupt animated WebP: frame is %dx%d, header says %dx%d", frame.W, frame.H, fw, fh)
+		}
+		out := NewRGB(cw, ch)
+		for y := 0; y < fh; y++ {
+			copy(out.Pix[3*((y0+y)*cw+x0):], frame.Pix[3*y*fw:3*(y+1)*fw])
+		}
+		return out, nil
+	}
+	return RGB{}, errors.New("animated WebP has no frame")
+}
+
+// stillWebP wraps the frame chunks of an ANMF (optional ALPH, then VP8 or
+// VP8L) in a RIFF container of their own; with ALPH it needs a VP8X
+// header announcing alpha.
+func stillWebP(chunks []byte, w, h int) []byte {
+	var b []byte
+	b = append(b, "RIFF\x00\x00\x00\x00WEBP"...)
+	if len(chunks) >= 4 && string(chunks[:4]) == "ALPH" {
+		b = append(b, "VP8X"...)
+		b = binary.LittleEndian.AppendUint32(b, 10)
+		b = append(b, 0x10, 0, 0, 0)
+		b = append(b, byte(w-1), byte((w-1)>>8), byte((w-1)>>16), byte(h-1), byte((h-1)>>8), byte((h-1)>>16))
+	}
+	b = append(b, chunks...)
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(b)-8))
+	return b
 }
 
 // libwebp's VP8YUVToR/G/B (yuv.h): MultHi(v, c) = (v*c) >> 8, then a 6-bit

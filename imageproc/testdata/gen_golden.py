@@ -208,6 +208,15 @@ def make_cases():
     Image.fromarray(photo(27, 19)).save(add("webp_lossless", "webp"), lossless=True)
     Image.fromarray(rgba, "RGBA").save(add("webp_lossless_alpha", "webp"), lossless=True)
     Image.fromarray(photo(15, 9)).save(add("webp_exif8", "webp"), quality=80, exif=exif_bytes(8))
+    # animations: Pillow shows the first frame on a zero-filled canvas
+    fr = [Image.fromarray(photo(25, 17)), Image.fromarray(photo(25, 17)[::-1])]
+    fr[0].save(add("webp_anim_lossy", "webp"), save_all=True, append_images=fr[1:], duration=40, quality=80)
+    holed = np.zeros((17, 25, 4), np.uint8)
+    holed[5:13, 7:20, :3] = photo(13, 8)
+    holed[5:13, 7:20, 3] = 255
+    fa = [Image.fromarray(holed, "RGBA"), Image.fromarray(np.roll(holed, 3, 1), "RGBA")]
+    fa[0].save(add("webp_anim_alpha", "webp"), save_all=True, append_images=fa[1:], duration=40, quality=80, minimize_size=True)
+    fa[0].save(add("webp_anim_lossless", "webp"), save_all=True, append_images=fa[1:], duration=40, lossless=True, minimize_size=True)
     return cases
 
 
