@@ -149,6 +149,9 @@ func Convert(ctx context.Context, hfDir, out string, opt ConvertOptions) (err er
 	if err := bw.Flush(); err != nil {
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := tmp.Sync(); err != nil {
 		return err
 	}
@@ -231,6 +234,7 @@ func writeTensor(w *gguf.Writer, p planned) (int64, error) {
 		if err := part.Float32s(f[:m*k]); err != nil {
 			return n, err
 		}
+		part.Drop() // resident memory stays near one chunk, even for the 262144-row embedding
 		out := buf[:p.typ.RowBytes(k)*m]
 		if err := quant.Quantize(p.typ, out, f[:m*k]); err != nil {
 			return n, err

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -15,7 +18,8 @@ func init() {
 }
 
 func runInspect(args []string) error {
-	fs := newFlags("inspect", "model.gguf")
+	fs := newFlags("inspect", "model.gguf [--json]")
+	asJSON := fs.Bool("json", false, "print the tensor table as JSON with a SHA-256 of each tensor's bytes")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -28,6 +32,9 @@ func runInspect(args []string) error {
 		return err
 	}
 	defer f.Close()
+	if *asJSON {
+		return inspectJSON(f)
+	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "GGUF v%d, alignment %d, %d metadata keys, %d tensors\n\n", f.Version(), f.Alignment(), len(f.KVs()), len(f.Tensors()))
 	for _, kv := range f.KVs() {
@@ -74,4 +81,28 @@ func short(v any) string {
 		n = fmt.Sprintf(" (%d values)", len(a))
 	}
 	return strings.ToValidUTF8(s[:100], "?") + "…]" + n
+}
+
+// inspectJSON prints {name: {type, shape, bytes, sha256}}: the same record
+// gguf/testdata/pyverify.py prints from the Python gguf package's reader, so
+// the two can be diffed.
+func inspectJSON(f *gguf.File) error {
+	type rec struct {
+		Type   string `json:"type"`
+		Shape  []int  `json:"shape"`
+		Bytes  uint64 `json:"bytes"`
+		SHA256 string `json:"sha256"`
+	}
+	out := map[string]rec{}
+	for _, ti := range f.Tensors() {
+		t, err := f.Tensor(ti.Name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(t.Data)
+		out[ti.Name] = rec{ti.Type.String(), ti.Shape, ti.Size, hex.EncodeToString(sum[:])}
+	}
+	e := json.NewEncoder(os.Stdout)
+	e.SetIndent("", " ")
+	return e.Encode(out)
 }
