@@ -190,7 +190,7 @@ const maxCached = 256
 
 // word appends the tokens of w, through the cache.
 func (t *Tokenizer) word(e *encoder, ids []int32, w []byte, st *state) []int32 {
-	if len(w) >= maxCached {
+	if len(w) >= maxCached || e.noCache {
 		return t.mergeWord(e, ids, w, st)
 	}
 	if hit, ok := e.cache.get(w); ok {

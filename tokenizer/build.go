@@ -22,8 +22,9 @@ type encoder struct {
 	spaceSplit bool
 	noCut      []rune
 
-	cache wordCache
-	err   error // the first bad merge; Encode leaves such merges out
+	cache   wordCache
+	noCache bool  // tests: bypass the cache
+	err     error // the first bad merge; Encode leaves such merges out
 }
 
 func (t *Tokenizer) encoder() *encoder {
