@@ -27,6 +27,7 @@ func main() {
 	gemmFKernels()
 	packFKernels()
 	rowsFKernels()
+	elemKernels()
 	Generate()
 }
 

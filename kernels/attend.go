@@ -55,7 +55,7 @@ func Attend(out, q []float32, scale float32, parts []KV) {
 				for j := lo; j < hi; j++ {
 					e := float32(math.Exp(float64(s[j-lo] - m)))
 					l += e
-					axpy(out, e, p.V[j*p.Stride:j*p.Stride+d])
+					impl.axpy(out, e, p.V[j*p.Stride:j*p.Stride+d])
 				}
 			}
 		}
@@ -69,8 +69,8 @@ func Attend(out, q []float32, scale float32, parts []KV) {
 	}
 }
 
-// axpy sets y += a·x over len(y).
-func axpy(y []float32, a float32, x []float32) {
+// axpyGeneric sets y += a·x over len(y).
+func axpyGeneric(y []float32, a float32, x []float32) {
 	x = x[:len(y)]
 	for i := range y {
 		y[i] += a * x[i]

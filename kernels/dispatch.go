@@ -18,6 +18,9 @@ type table struct {
 	rowsBF16 rowsF16Func
 	dot      func(a, b []float32) float32
 
+	axpy    func(y []float32, a float32, x []float32) // y += a·x over len(y)
+	rmsnorm func(dst, x, w []float32, eps float32)    // RMSNorm's contract
+
 	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
 	quant func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
@@ -38,6 +41,8 @@ var genericTable = table{
 	rowsF16:  rowsF16Generic,
 	rowsBF16: rowsBF16Generic,
 	dot:      dotGeneric,
+	axpy:     axpyGeneric,
+	rmsnorm:  rmsNormGeneric,
 	packQ:    packQ32,
 	quant:    quantizeQ8,
 }

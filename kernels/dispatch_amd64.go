@@ -35,6 +35,8 @@ var avx2Table = table{
 	rowsF16:  rowsF16Asm(rowsF16AVX2, rowsF16Generic, 16),
 	rowsBF16: rowsF16Asm(rowsBF16AVX2, rowsBF16Generic, 16),
 	dot:      dotAsm(dotAVX2, 32),
+	axpy:     axpyAsm(axpyAVX2, 16),
+	rmsnorm:  rmsNormAsm(rmsApplyAVX2, 16),
 	packQ:    packQ32,
 	quant:    quantizeQ8,
 
@@ -53,6 +55,8 @@ var avx512Table = table{
 	rowsF16:  rowsF16Asm(rowsF16AVX512, rowsF16Generic, 32),
 	rowsBF16: rowsF16Asm(rowsBF16AVX512, rowsBF16Generic, 32),
 	dot:      dotAsm(dotAVX512, 64),
+	axpy:     axpyAsm(axpyAVX512, 32),
+	rmsnorm:  rmsNormAsm(rmsApplyAVX512, 32),
 	gemmQ:    gemmQ32x6VNNI,
 	packQ:    packQ32AVX512,
 	quant:    quantQ8Checked,

@@ -6,8 +6,12 @@ import "math"
 // loops or threads over rows. dst may alias an input of the same length.
 
 // RMSNorm sets dst = x / sqrt(mean(x²) + eps) · (1 + w), Gemma's form.
-// len(dst) >= len(x), len(w) >= len(x).
-func RMSNorm(dst, x, w []float32, eps float32) {
+// len(dst) >= len(x), len(w) >= len(x). The generic tier sums x² in
+// float64; the assembly tiers in float32 lanes (relative error of the mean
+// <= len(x)·2⁻²⁴).
+func RMSNorm(dst, x, w []float32, eps float32) { impl.rmsnorm(dst, x, w, eps) }
+
+func rmsNormGeneric(dst, x, w []float32, eps float32) {
 	if len(x) == 0 {
 		return
 	}

@@ -2003,3 +2003,121 @@ rowsBF16AVX2_reduce:
 rowsBF16AVX2_done:
 	VZEROUPPER
 	RET
+
+// func axpyAVX512(y []float32, a float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·axpyAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_base+0(FP), AX
+	MOVQ         x_base+32(FP), CX
+	MOVQ         y_len+8(FP), DX
+	SHRQ         $0x05, DX
+	JZ           axpyAVX512_done
+	VBROADCASTSS a+24(FP), Z0
+
+axpyAVX512_loop:
+	VMOVUPS     (AX), Z1
+	VFMADD231PS (CX), Z0, Z1
+	VMOVUPS     Z1, (AX)
+	VMOVUPS     64(AX), Z1
+	VFMADD231PS 64(CX), Z0, Z1
+	VMOVUPS     Z1, 64(AX)
+	ADDQ        $0x00000080, AX
+	ADDQ        $0x00000080, CX
+	DECQ        DX
+	JNZ         axpyAVX512_loop
+
+axpyAVX512_done:
+	VZEROUPPER
+	RET
+
+// func axpyAVX2(y []float32, a float32, x []float32)
+// Requires: AVX, FMA3
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_base+0(FP), AX
+	MOVQ         x_base+32(FP), CX
+	MOVQ         y_len+8(FP), DX
+	SHRQ         $0x04, DX
+	JZ           axpyAVX2_done
+	VBROADCASTSS a+24(FP), Y0
+
+axpyAVX2_loop:
+	VMOVUPS     (AX), Y1
+	VFMADD231PS (CX), Y0, Y1
+	VMOVUPS     Y1, (AX)
+	VMOVUPS     32(AX), Y1
+	VFMADD231PS 32(CX), Y0, Y1
+	VMOVUPS     Y1, 32(AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, CX
+	DECQ        DX
+	JNZ         axpyAVX2_loop
+
+axpyAVX2_done:
+	VZEROUPPER
+	RET
+
+// func rmsApplyAVX512(dst []float32, x []float32, w []float32, r float32)
+// Requires: AVX, AVX512F
+TEXT ·rmsApplyAVX512(SB), NOSPLIT, $0-76
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         w_base+48(FP), DX
+	MOVQ         dst_len+8(FP), BX
+	SHRQ         $0x05, BX
+	JZ           rmsApplyAVX512_done
+	VBROADCASTSS r+72(FP), Z0
+	MOVL         $0x3f800000, SI
+	VMOVD        SI, X1
+	VBROADCASTSS X1, Z1
+
+rmsApplyAVX512_loop:
+	VMULPS  (CX), Z0, Z2
+	VADDPS  (DX), Z1, Z3
+	VMULPS  Z3, Z2, Z2
+	VMOVUPS Z2, (AX)
+	VMULPS  64(CX), Z0, Z2
+	VADDPS  64(DX), Z1, Z3
+	VMULPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(AX)
+	ADDQ    $0x00000080, AX
+	ADDQ    $0x00000080, CX
+	ADDQ    $0x00000080, DX
+	DECQ    BX
+	JNZ     rmsApplyAVX512_loop
+
+rmsApplyAVX512_done:
+	VZEROUPPER
+	RET
+
+// func rmsApplyAVX2(dst []float32, x []float32, w []float32, r float32)
+// Requires: AVX, AVX2
+TEXT ·rmsApplyAVX2(SB), NOSPLIT, $0-76
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         w_base+48(FP), DX
+	MOVQ         dst_len+8(FP), BX
+	SHRQ         $0x04, BX
+	JZ           rmsApplyAVX2_done
+	VBROADCASTSS r+72(FP), Y0
+	MOVL         $0x3f800000, SI
+	VMOVD        SI, X1
+	VBROADCASTSS X1, Y1
+
+rmsApplyAVX2_loop:
+	VMULPS  (CX), Y0, Y2
+	VADDPS  (DX), Y1, Y3
+	VMULPS  Y3, Y2, Y2
+	VMOVUPS Y2, (AX)
+	VMULPS  32(CX), Y0, Y2
+	VADDPS  32(DX), Y1, Y3
+	VMULPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	DECQ    BX
+	JNZ     rmsApplyAVX2_loop
+
+rmsApplyAVX2_done:
+	VZEROUPPER
+	RET

@@ -66,3 +66,15 @@ func rowsBF16AVX512(y []float32, w []uint16, x []float32)
 
 // rowsBF16AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
 func rowsBF16AVX2(y []float32, w []uint16, x []float32)
+
+// axpyAVX512 sets y[i] += a*x[i] over whole vector steps (see elem.go).
+func axpyAVX512(y []float32, a float32, x []float32)
+
+// axpyAVX2 sets y[i] += a*x[i] over whole vector steps (see elem.go).
+func axpyAVX2(y []float32, a float32, x []float32)
+
+// rmsApplyAVX512 sets dst[i] = (x[i]*r) * (1+w[i]) over whole vector steps (see elem.go).
+func rmsApplyAVX512(dst []float32, x []float32, w []float32, r float32)
+
+// rmsApplyAVX2 sets dst[i] = (x[i]*r) * (1+w[i]) over whole vector steps (see elem.go).
+func rmsApplyAVX2(dst []float32, x []float32, w []float32, r float32)

@@ -2,7 +2,10 @@
 
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // rowsF32Asm runs a four-row float kernel on whole groups of four rows and
 // whole steps of k, adding the element tails and the last rows in Go.
@@ -44,5 +47,37 @@ func rowsF16Asm(kern, gen rowsF16Func, step int) rowsF16Func {
 			}
 		}
 		gen(y[n:], w[n*k:], x)
+	}
+}
+
+// axpyAsm runs y += a·x in assembly on whole steps and in Go on the tail.
+func axpyAsm(kern func(y []float32, a float32, x []float32), step int) func(y []float32, a float32, x []float32) {
+	return func(y []float32, a float32, x []float32) {
+		x = x[:len(y)]
+		n := len(y) / step * step
+		if n > 0 {
+			kern(y[:n], a, x[:n])
+		}
+		axpyGeneric(y[n:], a, x[n:])
+	}
+}
+
+// rmsNormAsm is RMSNorm with the mean square summed in float32 lanes by the
+// tier's dot (relative error <= len(x)·2⁻²⁴) and the scaling in assembly.
+func rmsNormAsm(apply func(dst, x, w []float32, r float32), step int) func(dst, x, w []float32, eps float32) {
+	return func(dst, x, w []float32, eps float32) {
+		if len(x) == 0 {
+			return
+		}
+		ss := impl.dot(x, x)
+		r := float32(1 / math.Sqrt(float64(ss)/float64(len(x))+float64(eps)))
+		dst, w = dst[:len(x)], w[:len(x)]
+		n := len(x) / step * step
+		if n > 0 {
+			apply(dst[:n], x[:n], w[:n], r)
+		}
+		for i := n; i < len(x); i++ {
+			dst[i] = x[i] * r * (1 + w[i])
+		}
 	}
 }

@@ -325,3 +325,45 @@ func TestRowsFloatWithinBound(t *testing.T) {
 		}
 	}
 }
+
+// TestElementwiseTiers: RMSNorm and axpy of every tier, odd lengths and
+// misaligned starts, against float64 (RMSNorm: the mean square may carry
+// n·2⁻²⁴ relative error, so the output may carry half that plus 2 ulp).
+func TestElementwiseTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(37, 38))
+	for _, tb := range tiers() {
+		for n := 1; n < 700; n += 1 + n/7 {
+			off := n % 3
+			x, w := randVec(r, n+off)[off:], randVec(r, n)
+			got := make([]float32, n+1)
+			got[n] = 9
+			tb.rmsnorm(got[:n], x, w, 1e-6)
+			var ss float64
+			for _, v := range x {
+				ss += float64(v) * float64(v)
+			}
+			rs := 1 / math.Sqrt(ss/float64(n)+1e-6)
+			for i := range x {
+				want := float64(x[i]) * rs * (1 + float64(w[i]))
+				if d := math.Abs(float64(got[i]) - want); d > (float64(n)*3e-8+3e-7)*math.Abs(want)+1e-30 {
+					t.Fatalf("%s rmsnorm n=%d [%d]: %v want %v", tb.name, n, i, got[i], want)
+				}
+			}
+			if got[n] != 9 {
+				t.Fatalf("%s rmsnorm n=%d: wrote past dst", tb.name, n)
+			}
+			y := append(randVec(r, n), 9)
+			y0 := append([]float32(nil), y...)
+			tb.axpy(y[:n], 0.3, x)
+			for i := 0; i < n; i++ {
+				want := float64(y0[i]) + 0.3*float64(x[i])
+				if d := math.Abs(float64(y[i]) - want); d > 2e-7*(math.Abs(float64(y0[i]))+math.Abs(0.3*float64(x[i]))) {
+					t.Fatalf("%s axpy n=%d [%d]: %v want %v", tb.name, n, i, y[i], want)
+				}
+			}
+			if y[n] != 9 {
+				t.Fatalf("%s axpy n=%d: wrote past y", tb.name, n)
+			}
+		}
+	}
+}
