@@ -47,6 +47,12 @@ func refAttend(q []float32, scale float32, parts []KV) []float64 {
 }
 
 func TestAttendMatchesTwoPassSoftmax(t *testing.T) {
+	for _, tb := range tiers() {
+		t.Run(tb.name, func(t *testing.T) { withTier(tb, func() { attendCases(t) }) })
+	}
+}
+
+func attendCases(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	mk := func(keys, d, stride int, spans ...Span) KV {
 		return KV{K: randVec(r, keys*stride), V: randVec(r, keys*stride), Stride: stride, Spans: spans}
@@ -90,5 +96,34 @@ func TestAttendAllocatesNothing(t *testing.T) {
 	q, out := randVec(r, d), make([]float32, d)
 	if a := testing.AllocsPerRun(20, func() { Attend(out, q, 0.1, parts) }); a != 0 {
 		t.Error(fmt.Sprint("Attend allocates ", a))
+	}
+}
+
+func TestAttendBlockEqualsAttendPerHead(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, nq := range []int{1, 2, 4, 8, 9, 17} {
+		d := 64
+		self := KV{K: randVec(r, 150*2*d), V: randVec(r, 150*2*d), Stride: 2 * d, Spans: []Span{{0, 5}, {20, 150}}}
+		cross := KV{K: randVec(r, 70*d), V: randVec(r, 70*d), Stride: d, Spans: []Span{{0, 70}}}
+		parts := []KV{self, cross}
+		q := randVec(r, nq*d)
+		got := make([]float32, nq*d+1)
+		got[nq*d] = 4
+		AttendBlock(got[:nq*d], q, nq, 0.125, parts)
+		for h := 0; h < nq; h++ {
+			want := make([]float32, d)
+			Attend(want, q[h*d:h*d+d], 0.125, parts)
+			for i := range want {
+				if !sameBits(want[i], got[h*d+i]) {
+					t.Fatalf("nq=%d head %d [%d]: %v, Attend %v", nq, h, i, got[h*d+i], want[i])
+				}
+			}
+		}
+		if got[nq*d] != 4 {
+			t.Fatalf("nq=%d: wrote past out", nq)
+		}
+		if a := testing.AllocsPerRun(5, func() { AttendBlock(got[:nq*d], q, nq, 0.125, parts) }); a != 0 {
+			t.Fatalf("nq=%d: AttendBlock allocates %v", nq, a)
+		}
 	}
 }
