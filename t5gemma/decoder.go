@@ -41,20 +41,20 @@ func (st *State) Decode(tokens []int32, n int, all bool) ([]float32, error) {
 		sliding := c.Dec.Sliding[l]
 		in := layerInput{n: rows, posBase: st.pos, posMod: n, rope: st.decRope.table(sliding)}
 		st.attnDec = decAttnTask{st: st, c: &c.Dec, layer: l, sliding: sliding, n: n}
-		st.layer(&dec.Layers[l], &c.Dec, in, st.decAttend)
+		st.layer(&dec.Layers[l], &c.Dec, in, st.decStoreKV, st.decAttend)
 		st.trace("decoder_layer_outputs", l, st.x[:rows*H])
 	}
 	for t := range rows {
-		kernels.RMSNorm(st.h[t*H:(t+1)*H], st.x[t*H:(t+1)*H], dec.OutNorm, c.Dec.Eps)
+		kernels.RMSNorm(st.last[t*H:(t+1)*H], st.x[t*H:(t+1)*H], dec.OutNorm, c.Dec.Eps)
 	}
-	st.trace("decoder_last_hidden_state", -1, st.h[:rows*H])
+	st.trace("decoder_last_hidden_state", -1, st.last[:rows*H])
 	st.pos += n
 
 	// LM head over the tied embedding
-	src, m := st.h, rows
+	src, m := st.last, rows
 	if !all && n > 1 {
 		for b := range B {
-			copy(st.o[b*H:(b+1)*H], st.h[((b+1)*n-1)*H:(b+1)*n*H])
+			copy(st.o[b*H:(b+1)*H], st.last[((b+1)*n-1)*H:(b+1)*n*H])
 		}
 		src, m = st.o, B
 	}
@@ -82,14 +82,14 @@ type decAttnTask struct {
 	layer   int
 	sliding bool
 	n       int // tokens per row in this call
+	lo      int // first query row of this chunk
 }
 
-func (st *State) decAttend() {
+// decStoreKV puts this call's keys and values into the layer's ring.
+func (st *State) decStoreKV() {
 	t := &st.attnDec
-	c, d := t.c, t.c.HeadDim
-	kvw := c.KVHeads * d
+	kvw := t.c.KVHeads * t.c.HeadDim
 	sc := &st.self[t.layer]
-	// store this call's keys and values in the ring first
 	for b := range st.b {
 		for i := range t.n {
 			p := (st.pos + i) % sc.cap
@@ -99,7 +99,12 @@ func (st *State) decAttend() {
 			copy(sc.v[dst:dst+kvw], st.v[src:src+kvw])
 		}
 	}
-	st.ws.Pool.Run(st.b*t.n*c.Heads, 4, t)
+}
+
+func (st *State) decAttend(lo, hi int) {
+	t := &st.attnDec
+	t.lo = lo
+	st.ws.Pool.Run((hi-lo)*t.c.Heads, 4, t)
 }
 
 func (t *decAttnTask) Run(lo, hi int) {
@@ -112,7 +117,8 @@ func (t *decAttnTask) Run(lo, hi int) {
 	var parts [2]kernels.KV
 	for it := lo; it < hi; it++ {
 		hd := it % c.Heads
-		row := it / c.Heads // b·n + i
+		local := it / c.Heads // row within the chunk
+		row := t.lo + local   // b·n + i
 		b, i := row/t.n, row%t.n
 		p := st.pos + i
 		a, z := 0, p+1
@@ -125,8 +131,8 @@ func (t *decAttnTask) Run(lo, hi int) {
 		parts[0] = kernels.KV{K: sc.k[selfBase:], V: sc.v[selfBase:], Stride: kvw, Spans: ringSpans(st.selfSpans[it][:0], a, z, sc.cap)}
 		crossBase := b*cr.cap*kvw + g*d
 		parts[1] = kernels.KV{K: cr.k[crossBase:], V: cr.v[crossBase:], Stride: kvw, Spans: st.encSpans[b]}
-		q := st.q[row*qw+hd*d : row*qw+(hd+1)*d]
-		kernels.Attend(st.att[row*qw+hd*d:row*qw+(hd+1)*d], q, scale, parts[:])
+		q := st.q[local*qw+hd*d : local*qw+(hd+1)*d]
+		kernels.Attend(st.att[local*qw+hd*d:local*qw+(hd+1)*d], q, scale, parts[:])
 	}
 }
 

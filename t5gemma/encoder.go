@@ -56,7 +56,7 @@ func (st *State) Encode(in EncoderInput) error {
 		sliding := c.Enc.Sliding[l]
 		in := layerInput{n: n, posBase: 0, posMod: S, rope: st.encRope.table(sliding)}
 		st.attnEnc = encAttnTask{st: st, c: &c.Enc, sliding: sliding}
-		st.layer(&enc.Layers[l], &c.Enc, in, st.encAttend)
+		st.layer(&enc.Layers[l], &c.Enc, in, nil, st.encAttend)
 		st.trace("encoder_layer_outputs", l, st.x[:n*H])
 	}
 	for t := range n {
@@ -140,11 +140,13 @@ type encAttnTask struct {
 	st      *State
 	c       *StackConfig
 	sliding bool
+	lo      int // first query row of this chunk
 }
 
-func (st *State) encAttend() {
+func (st *State) encAttend(lo, hi int) {
 	t := &st.attnEnc
-	st.ws.Pool.Run(st.b*st.s*t.c.Heads, 16, t)
+	t.lo = lo
+	st.ws.Pool.Run((hi-lo)*t.c.Heads, 16, t)
 }
 
 func (t *encAttnTask) Run(lo, hi int) {
@@ -157,7 +159,8 @@ func (t *encAttnTask) Run(lo, hi int) {
 	var parts [1]kernels.KV
 	for it := lo; it < hi; it++ {
 		hd := it % c.Heads
-		row := it / c.Heads // b·S + i
+		local := it / c.Heads // row within the chunk
+		row := t.lo + local   // b·S + i
 		b, i := row/S, row%S
 		spans := st.encSpans[b]
 		if t.sliding {
@@ -167,8 +170,8 @@ func (t *encAttnTask) Run(lo, hi int) {
 		g := hd / group
 		base := b*S*kvw + g*d
 		parts[0] = kernels.KV{K: st.k[base:], V: st.v[base:], Stride: kvw, Spans: spans}
-		q := st.q[row*qw+hd*d : row*qw+(hd+1)*d]
-		kernels.Attend(st.att[row*qw+hd*d:row*qw+(hd+1)*d], q, scale, parts[:])
+		q := st.q[local*qw+hd*d : local*qw+(hd+1)*d]
+		kernels.Attend(st.att[local*qw+hd*d:local*qw+(hd+1)*d], q, scale, parts[:])
 	}
 }
 

@@ -36,61 +36,84 @@ type layerInput struct {
 	rope    *ropeTable //
 }
 
-// layer runs one text layer over n rows of st.x in place; attend fills st.att
-// from st.q, st.k and st.v.
-func (st *State) layer(L *Layer, c *StackConfig, in layerInput, attend func()) {
-	H, n := st.cfg.Hidden, in.n
-	qw, kvw := c.Heads*c.HeadDim, c.KVHeads*c.HeadDim
-	x, h := st.x[:n*H], st.h[:n*H]
+// chunkRows is how many token rows go through the query side of a layer at a
+// time: activations other than the residual stream and the keys/values are
+// sized by it, so memory grows with the input only through those.
+var chunkRows = 256 // a variable so tests can force several chunks
 
-	// attention rmsnorm
-	for t := range n {
-		kernels.RMSNorm(h[t*H:(t+1)*H], x[t*H:(t+1)*H], L.AttnNorm, c.Eps)
-	}
-	// qkv matmuls
-	st.ws.MatMul(st.q, h, n, L.Q)
-	st.ws.MatMul(st.k, h, n, L.K)
-	st.ws.MatMul(st.v, h, n, L.V)
-	// q/k norms, then RoPE
-	d := c.HeadDim
-	for t := range n {
-		cos, sin := in.rope.at(in.posBase + t%in.posMod)
-		for hd := range c.Heads {
-			q := st.q[t*qw+hd*d : t*qw+(hd+1)*d]
-			kernels.RMSNorm(q, q, L.QNorm, c.Eps)
-			kernels.RoPE(q, cos, sin)
+// layer runs one text layer over n rows of st.x in place. First the keys and
+// values of every row (kvDone then sees them all), then, a chunk of rows at a
+// time, the queries, attend (which fills st.att for rows [lo, hi), stored
+// from st.att[0]), the output projection and the MLP.
+func (st *State) layer(L *Layer, c *StackConfig, in layerInput, kvDone func(), attend func(lo, hi int)) {
+	H, n, d := st.cfg.Hidden, in.n, c.HeadDim
+	qw, kvw := c.Heads*d, c.KVHeads*d
+	x := st.x[:n*H]
+	pos := func(t int) int { return in.posBase + t%in.posMod }
+
+	// keys and values of all rows: attention rmsnorm, k/v matmuls, k norm, RoPE
+	for lo := 0; lo < n; lo += chunkRows {
+		hi := min(n, lo+chunkRows)
+		h := st.h[:(hi-lo)*H]
+		for t := lo; t < hi; t++ {
+			kernels.RMSNorm(h[(t-lo)*H:(t-lo+1)*H], x[t*H:(t+1)*H], L.AttnNorm, c.Eps)
 		}
-		for g := range c.KVHeads {
-			k := st.k[t*kvw+g*d : t*kvw+(g+1)*d]
-			kernels.RMSNorm(k, k, L.KNorm, c.Eps)
-			kernels.RoPE(k, cos, sin)
+		st.ws.MatMul(st.k[lo*kvw:hi*kvw], h, hi-lo, L.K)
+		st.ws.MatMul(st.v[lo*kvw:hi*kvw], h, hi-lo, L.V)
+		for t := lo; t < hi; t++ {
+			cos, sin := in.rope.at(pos(t))
+			for g := range c.KVHeads {
+				k := st.k[t*kvw+g*d : t*kvw+(g+1)*d]
+				kernels.RMSNorm(k, k, L.KNorm, c.Eps)
+				kernels.RoPE(k, cos, sin)
+			}
 		}
 	}
-	attend()
-	// output projection, post-attention norm, residual
-	o := st.o[:n*H]
-	st.ws.MatMul(o, st.att, n, L.O)
-	for t := range n {
-		r := o[t*H : (t+1)*H]
-		kernels.RMSNorm(r, r, L.AttnPostNorm, c.Eps)
-		kernels.Add(x[t*H:(t+1)*H], r)
+	if kvDone != nil {
+		kvDone()
 	}
-	// ffn rmsnorm, gate/up, GELU-tanh gating, down, post-ffn norm, residual
-	for t := range n {
-		kernels.RMSNorm(h[t*H:(t+1)*H], x[t*H:(t+1)*H], L.FFNNorm, c.Eps)
-	}
-	F := c.FFN
-	st.ws.MatMul(st.gate, h, n, L.Gate)
-	st.ws.MatMul(st.up, h, n, L.Up)
-	for t := range n {
-		g := st.gate[t*F : (t+1)*F]
-		kernels.GeluTanhMul(g, g, st.up[t*F:(t+1)*F])
-	}
-	st.ws.MatMul(o, st.gate, n, L.Down)
-	for t := range n {
-		r := o[t*H : (t+1)*H]
-		kernels.RMSNorm(r, r, L.FFNPostNorm, c.Eps)
-		kernels.Add(x[t*H:(t+1)*H], r)
+	for lo := 0; lo < n; lo += chunkRows {
+		hi := min(n, lo+chunkRows)
+		m := hi - lo
+		xc, h, o := x[lo*H:hi*H], st.h[:m*H], st.o[:m*H]
+		// attention rmsnorm, q matmul, q norm, RoPE
+		for t := range m {
+			kernels.RMSNorm(h[t*H:(t+1)*H], xc[t*H:(t+1)*H], L.AttnNorm, c.Eps)
+		}
+		st.ws.MatMul(st.q, h, m, L.Q)
+		for t := range m {
+			cos, sin := in.rope.at(pos(lo + t))
+			for hd := range c.Heads {
+				q := st.q[t*qw+hd*d : t*qw+(hd+1)*d]
+				kernels.RMSNorm(q, q, L.QNorm, c.Eps)
+				kernels.RoPE(q, cos, sin)
+			}
+		}
+		attend(lo, hi)
+		// output projection, post-attention norm, residual
+		st.ws.MatMul(o, st.att, m, L.O)
+		for t := range m {
+			r := o[t*H : (t+1)*H]
+			kernels.RMSNorm(r, r, L.AttnPostNorm, c.Eps)
+			kernels.Add(xc[t*H:(t+1)*H], r)
+		}
+		// ffn rmsnorm, gate/up, GELU-tanh gating, down, post-ffn norm, residual
+		for t := range m {
+			kernels.RMSNorm(h[t*H:(t+1)*H], xc[t*H:(t+1)*H], L.FFNNorm, c.Eps)
+		}
+		F := c.FFN
+		st.ws.MatMul(st.gate, h, m, L.Gate)
+		st.ws.MatMul(st.up, h, m, L.Up)
+		for t := range m {
+			g := st.gate[t*F : (t+1)*F]
+			kernels.GeluTanhMul(g, g, st.up[t*F:(t+1)*F])
+		}
+		st.ws.MatMul(o, st.gate, m, L.Down)
+		for t := range m {
+			r := o[t*H : (t+1)*H]
+			kernels.RMSNorm(r, r, L.FFNPostNorm, c.Eps)
+			kernels.Add(xc[t*H:(t+1)*H], r)
+		}
 	}
 }
 

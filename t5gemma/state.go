@@ -29,11 +29,14 @@ type State struct {
 	// decoder_* equivalents, each as rows of hidden size for all sequences.
 	Trace func(name string, layer int, x []float32)
 
-	// activations for up to max(Batch·EncLen, Batch·Chunk) tokens
-	x, h, o  []float32 // [n × H]
-	q, att   []float32 // [n × Heads·HeadDim]
+	// activations: the residual stream and keys/values for up to
+	// max(Batch·EncLen, Batch·Chunk) tokens, the rest for one chunk of rows
+	x        []float32 // [n × H] the residual stream
+	h, o     []float32 // [chunk × H]
+	last     []float32 // [Batch·Chunk × H] the decoder's final hidden states
+	q, att   []float32 // [chunk × Heads·HeadDim]
 	k, v     []float32 // [n × KVHeads·HeadDim]
-	gate, up []float32 // [n × FFN]
+	gate, up []float32 // [chunk × FFN]
 	encRope  stackRope
 	decRope  stackRope
 
@@ -75,17 +78,19 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 	if lim.DecLen > c.Dec.Context {
 		return nil, fmt.Errorf("t5gemma: %d decoder tokens exceed the model's maximum of %d", lim.DecLen, c.Dec.Context)
 	}
-	n := max(lim.Batch*lim.EncLen, lim.Batch*lim.Chunk)
+	n := max(lim.Batch*lim.EncLen, lim.Batch*lim.Chunk) // rows of the residual stream and keys/values
+	nc := min(n, chunkRows)                             // rows of the per-chunk activations
 	qw := max(c.Enc.Heads*c.Enc.HeadDim, c.Dec.Heads*c.Dec.HeadDim)
 	kvw := max(c.Enc.KVHeads*c.Enc.HeadDim, c.Dec.KVHeads*c.Dec.HeadDim)
 	ffn := max(c.Enc.FFN, c.Dec.FFN)
 	H := c.Hidden
 	st := &State{
 		m: m, cfg: c, lim: lim, ws: kernels.NewWorkspace(pool),
-		x: make([]float32, n*H), h: make([]float32, n*H), o: make([]float32, n*H),
-		q: make([]float32, n*qw), att: make([]float32, n*qw),
+		x: make([]float32, n*H), h: make([]float32, nc*H), o: make([]float32, max(nc, lim.Batch)*H),
+		last: make([]float32, lim.Batch*lim.Chunk*H),
+		q:    make([]float32, nc*qw), att: make([]float32, nc*qw),
 		k: make([]float32, n*kvw), v: make([]float32, n*kvw),
-		gate: make([]float32, n*ffn), up: make([]float32, n*ffn),
+		gate: make([]float32, nc*ffn), up: make([]float32, nc*ffn),
 		encRope:  newStackRope(&c.Enc, lim.EncLen),
 		decRope:  newStackRope(&c.Dec, lim.DecLen),
 		encMask:  make([]int32, lim.Batch*lim.EncLen),

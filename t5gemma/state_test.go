@@ -167,3 +167,45 @@ func TestBatchEqualsOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// Running the layers a few rows at a time gives what one chunk gives.
+func TestChunkedLayersMatch(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	run := func() ([]float32, []float32) {
+		st, err := m.NewState(Limits{Batch: 2, EncLen: 11, DecLen: 9}, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]int32, 22)
+		mask := make([]int32, 22)
+		for i := range ids {
+			ids[i], mask[i] = int32(3+i*5%90), 1
+		}
+		mask[11], mask[12] = 0, 0
+		if err := st.Encode(EncoderInput{B: 2, S: 11, IDs: ids, Mask: mask}); err != nil {
+			t.Fatal(err)
+		}
+		enc := append([]float32(nil), st.EncoderOutput()...)
+		logits, err := st.Decode([]int32{2, 7, 8, 9, 10, 11, 12, 2, 9, 9, 9, 9, 9, 9}, 7, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return enc, append([]float32(nil), logits...)
+	}
+	enc1, dec1 := run()
+	defer func(n int) { chunkRows = n }(chunkRows)
+	chunkRows = 3
+	enc3, dec3 := run()
+	for _, p := range []struct {
+		name string
+		a, b []float32
+	}{{"encoder", enc1, enc3}, {"logits", dec1, dec3}} {
+		for i := range p.a {
+			if d := math.Abs(float64(p.a[i] - p.b[i])); d > 1e-5 {
+				t.Fatalf("%s[%d]: one chunk %v, chunks of 3 %v", p.name, i, p.a[i], p.b[i])
+			}
+		}
+	}
+}
