@@ -78,6 +78,9 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 	if lim.DecLen > c.Dec.Context {
 		return nil, fmt.Errorf("t5gemma: %d decoder tokens exceed the model's maximum of %d", lim.DecLen, c.Dec.Context)
 	}
+	if err := m.checkMemory(lim); err != nil {
+		return nil, err
+	}
 	n := max(lim.Batch*lim.EncLen, lim.Batch*lim.Chunk) // rows of the residual stream and keys/values
 	nc := min(n, chunkRows)                             // rows of the per-chunk activations
 	qw := max(c.Enc.Heads*c.Enc.HeadDim, c.Dec.Heads*c.Dec.HeadDim)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/t5go/t5go/gguf"
@@ -207,5 +208,23 @@ func TestChunkedLayersMatch(t *testing.T) {
 				t.Fatalf("%s[%d]: one chunk %v, chunks of 3 %v", p.name, i, p.a[i], p.b[i])
 			}
 		}
+	}
+}
+
+func TestMemoryCheckBeforeAllocating(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	at := func(s int) int64 { return m.StateBytes(Limits{Batch: 1, EncLen: s, DecLen: 10}) }
+	if d1, d2 := at(2000)-at(1000), at(4000)-at(3000); d1 != d2 || d1 <= 0 {
+		t.Errorf("state memory is not linear in the input: +%d B then +%d B per 1000 tokens", d1, d2)
+	}
+	_, err := m.NewState(Limits{Batch: 64, EncLen: 4000, DecLen: 4000}, nil)
+	if avail := availableMemory(); avail > 0 && m.StateBytes(Limits{Batch: 64, EncLen: 4000, DecLen: 4000}) > avail {
+		if err == nil || !strings.Contains(err.Error(), "GiB is available") {
+			t.Errorf("an oversized state: %v", err)
+		}
+	}
+	m.Config.Enc.Context = 4096
+	if _, err := m.NewState(Limits{Batch: 1, EncLen: 5000, DecLen: 4}, nil); err == nil || !strings.Contains(err.Error(), "exceed the model's maximum") {
+		t.Errorf("an input past the context: %v", err)
 	}
 }
