@@ -75,7 +75,8 @@ func (st *State) Decode(tokens []int32, n int, all bool) ([]float32, error) {
 func (st *State) Pos() int { return st.pos }
 
 // decAttnTask is the merged attention: one softmax over the row's own cached
-// keys (causal, windowed on sliding layers) and the encoder keys.
+// keys (causal, windowed on sliding layers) and the encoder keys. Items are
+// (query row, KV head) pairs; the query heads of a KV head go together.
 type decAttnTask struct {
 	st      *State
 	c       *StackConfig
@@ -104,7 +105,7 @@ func (st *State) decStoreKV() {
 func (st *State) decAttend(lo, hi int) {
 	t := &st.attnDec
 	t.lo = lo
-	st.ws.Pool.Run((hi-lo)*t.c.Heads, 4, t)
+	st.ws.Pool.Run((hi-lo)*t.c.KVHeads, 2, t)
 }
 
 func (t *decAttnTask) Run(lo, hi int) {
@@ -116,9 +117,9 @@ func (t *decAttnTask) Run(lo, hi int) {
 	sc, cr := &st.self[t.layer], &st.cross[t.layer]
 	var parts [2]kernels.KV
 	for it := lo; it < hi; it++ {
-		hd := it % c.Heads
-		local := it / c.Heads // row within the chunk
-		row := t.lo + local   // b·n + i
+		g := it % c.KVHeads
+		local := it / c.KVHeads // row within the chunk
+		row := t.lo + local     // b·n + i
 		b, i := row/t.n, row%t.n
 		p := st.pos + i
 		a, z := 0, p+1
@@ -126,13 +127,12 @@ func (t *decAttnTask) Run(lo, hi int) {
 			a, z = decoderWindow(p, c.Window)
 			a = max(a, 0)
 		}
-		g := hd / group
 		selfBase := b*sc.cap*kvw + g*d
 		parts[0] = kernels.KV{K: sc.k[selfBase:], V: sc.v[selfBase:], Stride: kvw, Spans: ringSpans(st.selfSpans[it][:0], a, z, sc.cap)}
 		crossBase := b*cr.cap*kvw + g*d
 		parts[1] = kernels.KV{K: cr.k[crossBase:], V: cr.v[crossBase:], Stride: kvw, Spans: st.encSpans[b]}
-		q := st.q[local*qw+hd*d : local*qw+(hd+1)*d]
-		kernels.Attend(st.att[local*qw+hd*d:local*qw+(hd+1)*d], q, scale, parts[:])
+		q0, q1 := local*qw+g*group*d, local*qw+(g+1)*group*d
+		kernels.AttendBlock(st.att[q0:q1], st.q[q0:q1], group, scale, parts[:])
 	}
 }
 

@@ -135,7 +135,8 @@ func (st *State) buildCross() {
 }
 
 // encAttnTask is bidirectional attention over the encoder sequence; items are
-// (row, query, head) triples.
+// (query row, KV head) pairs, each attending with the query heads that share
+// that KV head in one pass over the keys (GQA).
 type encAttnTask struct {
 	st      *State
 	c       *StackConfig
@@ -146,7 +147,7 @@ type encAttnTask struct {
 func (st *State) encAttend(lo, hi int) {
 	t := &st.attnEnc
 	t.lo = lo
-	st.ws.Pool.Run((hi-lo)*t.c.Heads, 16, t)
+	st.ws.Pool.Run((hi-lo)*t.c.KVHeads, 4, t)
 }
 
 func (t *encAttnTask) Run(lo, hi int) {
@@ -158,20 +159,19 @@ func (t *encAttnTask) Run(lo, hi int) {
 	var spanBuf [8]kernels.Span
 	var parts [1]kernels.KV
 	for it := lo; it < hi; it++ {
-		hd := it % c.Heads
-		local := it / c.Heads // row within the chunk
-		row := t.lo + local   // b·S + i
+		g := it % c.KVHeads
+		local := it / c.KVHeads // row within the chunk
+		row := t.lo + local     // b·S + i
 		b, i := row/S, row%S
 		spans := st.encSpans[b]
 		if t.sliding {
 			a, z := encoderWindow(i, c.Window)
 			spans = clipSpans(spanBuf[:0], spans, a, z)
 		}
-		g := hd / group
 		base := b*S*kvw + g*d
 		parts[0] = kernels.KV{K: st.k[base:], V: st.v[base:], Stride: kvw, Spans: spans}
-		q := st.q[local*qw+hd*d : local*qw+(hd+1)*d]
-		kernels.Attend(st.att[local*qw+hd*d:local*qw+(hd+1)*d], q, scale, parts[:])
+		q0, q1 := local*qw+g*group*d, local*qw+(g+1)*group*d
+		kernels.AttendBlock(st.att[q0:q1], st.q[q0:q1], group, scale, parts[:])
 	}
 }
 

@@ -101,7 +101,7 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 		encOut:   make([]float32, lim.Batch*lim.EncLen*H),
 		logits:   make([]float32, lim.Batch*c.Vocab),
 	}
-	st.selfSpans = make([][2]kernels.Span, lim.Batch*lim.Chunk*c.Dec.Heads)
+	st.selfSpans = make([][2]kernels.Span, lim.Batch*lim.Chunk*c.Dec.KVHeads)
 	dkvw := c.Dec.KVHeads * c.Dec.HeadDim
 	for l := range c.Dec.Layers {
 		capacity := lim.DecLen
