@@ -2,10 +2,8 @@ package t5go
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,58 +14,6 @@ import (
 	"github.com/t5go/t5go/t5gemma"
 	"github.com/t5go/t5go/tensor"
 )
-
-// The fixtures' checkpoints have a 512-entry vocabulary and no tokenizer.
-// tinyTokenizer writes a tokenizer.json for them in which every ordinary id
-// is one CJK character (so a text spells any id sequence exactly), id 108 is
-// "\n\n" (the id the oracle uses around image blocks), "\n" takes an id the
-// golden inputs never use, and the image ids are the literal special tokens.
-func tinyTokenizer(t *testing.T, dir string, vocab int, unused int32) {
-	t.Helper()
-	c, err := t5gemma.ReadHFConfig(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pieces := map[int32]string{0: "<pad>", 1: "<eos>", 2: "<bos>", 3: "<unk>", 108: "\n\n", unused: "\n",
-		c.BOI: "<start_of_image>", c.EOI: "<end_of_image>", c.ImageToken: "<image_soft_token>"}
-	vocabMap := map[string]int32{}
-	for id := range int32(vocab) {
-		p, ok := pieces[id]
-		if !ok {
-			p = cjk(id)
-		}
-		vocabMap[p] = id
-	}
-	var added []map[string]any
-	for _, id := range []int32{0, 1, 2, 3, c.BOI, c.EOI, c.ImageToken} {
-		added = append(added, map[string]any{"id": id, "content": pieces[id], "single_word": false, "lstrip": false,
-			"rstrip": false, "normalized": false, "special": true})
-	}
-	tj := map[string]any{
-		"version": "1.0", "truncation": nil, "padding": nil, "added_tokens": added,
-		"normalizer":    map[string]any{"type": "Replace", "pattern": map[string]any{"String": " "}, "content": "▁"},
-		"pre_tokenizer": map[string]any{"type": "Split", "pattern": map[string]any{"String": " "}, "behavior": "MergedWithPrevious", "invert": false},
-		"post_processor": map[string]any{"type": "TemplateProcessing",
-			"single":         []any{map[string]any{"SpecialToken": map[string]any{"id": "<bos>", "type_id": 0}}, map[string]any{"Sequence": map[string]any{"id": "A", "type_id": 0}}},
-			"pair":           []any{map[string]any{"SpecialToken": map[string]any{"id": "<bos>", "type_id": 0}}, map[string]any{"Sequence": map[string]any{"id": "A", "type_id": 0}}, map[string]any{"SpecialToken": map[string]any{"id": "<bos>", "type_id": 1}}, map[string]any{"Sequence": map[string]any{"id": "B", "type_id": 1}}},
-			"special_tokens": map[string]any{"<bos>": map[string]any{"id": "<bos>", "ids": []int{2}, "tokens": []string{"<bos>"}}}},
-		"decoder": map[string]any{"type": "Sequence", "decoders": []any{
-			map[string]any{"type": "Replace", "pattern": map[string]any{"String": "▁"}, "content": " "},
-			map[string]any{"type": "ByteFallback"}, map[string]any{"type": "Fuse"}}},
-		"model": map[string]any{"type": "BPE", "dropout": nil, "unk_token": "<unk>", "continuing_subword_prefix": nil,
-			"end_of_word_suffix": nil, "fuse_unk": true, "byte_fallback": false, "ignore_merges": false,
-			"vocab": vocabMap, "merges": [][]string{{"\n", "\n"}}},
-	}
-	b, err := json.Marshal(tj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "tokenizer.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func cjk(id int32) string { return string(rune(0x4E00 + id)) }
 
 // spell turns encoder ids (BOS first) back into a prompt: image blocks
 // "\n\n <boi> img×N <eoi> \n\n" become the placeholder.
@@ -81,7 +27,7 @@ func spell(t *testing.T, ids []int32, c *t5gemma.Config) string {
 			b.WriteString(ImagePlaceholder)
 			i += c.MMTokensPerImage + 2 // image tokens, eoi, "\n\n"
 		default:
-			b.WriteString(cjk(id))
+			b.WriteString(testcase.Spell(id))
 		}
 	}
 	return b.String()
@@ -103,11 +49,7 @@ func fixture(t *testing.T, name string) (*Model, string) {
 	for used[unused] || unused == 108 {
 		unused++
 	}
-	cfg, err := t5gemma.ReadHFConfig(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tinyTokenizer(t, dir, cfg.Vocab, unused)
+	testcase.TinyTokenizer(t, dir, unused)
 	path := filepath.Join(t.TempDir(), name+".gguf")
 	if err := t5gemma.Convert(context.Background(), dir, path, t5gemma.ConvertOptions{Type: tensor.F32}); err != nil {
 		t.Fatal(err)
@@ -192,7 +134,7 @@ func TestGenerateMatchesGolden(t *testing.T) {
 
 func TestSeededSamplingRepeatsAndCancelStopsWithinOneToken(t *testing.T) {
 	m, _ := fixture(t, "a_text_short")
-	req := Request{Prompt: cjk(40) + cjk(41) + cjk(42), MaxNewTokens: 20,
+	req := Request{Prompt: testcase.Spell(40) + testcase.Spell(41) + testcase.Spell(42), MaxNewTokens: 20,
 		Sampling: Sampling{Temperature: 1.5, TopK: 50, TopP: 0.95, Seed: 11}}
 	a, err := m.Generate(context.Background(), req, nil)
 	if err != nil {
@@ -224,7 +166,7 @@ func TestSeededSamplingRepeatsAndCancelStopsWithinOneToken(t *testing.T) {
 // Many goroutines share one Model; each gets what it gets alone (run with -race).
 func TestConcurrentGenerate(t *testing.T) {
 	m, _ := fixture(t, "a_text_short")
-	prompts := []string{cjk(10) + cjk(11), cjk(20) + cjk(21) + cjk(22), cjk(30), cjk(40) + cjk(50)}
+	prompts := []string{testcase.Spell(10) + testcase.Spell(11), testcase.Spell(20) + testcase.Spell(21) + testcase.Spell(22), testcase.Spell(30), testcase.Spell(40) + testcase.Spell(50)}
 	want := make([][]int32, len(prompts))
 	for i, p := range prompts {
 		r, err := m.Generate(context.Background(), Request{Prompt: p, MaxNewTokens: 8}, nil)
@@ -250,7 +192,7 @@ func TestConcurrentGenerate(t *testing.T) {
 
 func TestBadRequests(t *testing.T) {
 	m, _ := fixture(t, "a_text_short")
-	long := strings.Repeat(cjk(9), 40000)
+	long := strings.Repeat(testcase.Spell(9), 40000)
 	for _, tc := range []struct {
 		req  Request
 		want string
