@@ -1,22 +1,3 @@
-// Package tokenizer is a pure-Go BPE tokenizer that reproduces Hugging Face
-// `tokenizers` exactly for the Gemma 3 tokenizer.json that T5Gemma 2 ships
-// (BPE with byte fallback, ' ' -> '▁' normalizer, literal added tokens, a
-// <bos> template), and for other tokenizer.json files built from the same
-// parts. Features outside that set are refused at load, never ignored.
-//
-// Encoding follows HF's pipeline step by step: added tokens that are not
-// normalized are cut out of the raw text (leftmost-longest), the rest is
-// normalized, normalized added tokens are cut out, the pre-tokenizer splits,
-// and each piece goes through BPE (merges by rank, leftmost first, unknown
-// characters as <0xNN> byte tokens). Decoding applies the decoder chain
-// (Replace, ByteFallback, Fuse).
-//
-// Invalid UTF-8 input (which HF's Python binding cannot even receive) is
-// first decoded the way Rust's String::from_utf8_lossy and Python's
-// bytes.decode("utf-8", "replace") do: each maximal ill-formed subsequence
-// becomes one U+FFFD. Encode never panics.
-//
-// A Tokenizer is safe for concurrent use.
 package tokenizer
 
 import "fmt"
