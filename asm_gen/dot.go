@@ -16,6 +16,7 @@ func dotKernels() {
 
 func dot(name string, unroll int, vec func() VecVirtual, lanes int) {
 	TEXT(name, NOSPLIT, "func(a, b []float32) float32")
+	Pragma("noescape")
 	Doc(name + " returns Σ a[i]*b[i] over whole steps of the vector loop (see dotKernels).")
 	a := Mem{Base: Load(Param("a").Base(), GP64())}
 	b := Mem{Base: Load(Param("b").Base(), GP64())}

@@ -23,6 +23,7 @@ func elemKernels() {
 
 func axpy(name string, vec func() VecVirtual, lanes int) {
 	TEXT(name, NOSPLIT, "func(y []float32, a float32, x []float32)")
+	Pragma("noescape")
 	Doc(name + " sets y[i] += a*x[i] over whole vector steps (see elem.go).")
 	yp := Load(Param("y").Base(), GP64())
 	xp := Load(Param("x").Base(), GP64())
@@ -49,6 +50,7 @@ func axpy(name string, vec func() VecVirtual, lanes int) {
 
 func rmsApply(name string, vec func() VecVirtual, lanes int) {
 	TEXT(name, NOSPLIT, "func(dst, x, w []float32, r float32)")
+	Pragma("noescape")
 	Doc(name + " sets dst[i] = (x[i]*r) * (1+w[i]) over whole vector steps (see elem.go).")
 	dp := Load(Param("dst").Base(), GP64())
 	xp := Load(Param("x").Base(), GP64())

@@ -27,6 +27,7 @@ func gemmFKernels() {
 func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
 	R := H * lanes
 	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)")
+	Pragma("noescape")
 	Doc(fmt.Sprintf("%s computes a %d-row × %d-token tile of a float matrix product (see gemmf.go).", name, R, T))
 	wp := Load(Param("pw").Base(), GP64())
 	xs := Load(Param("xstride"), GP64())
@@ -116,6 +117,7 @@ func packFKernels() {
 func packF(typ string) {
 	name := "packF32x32" + typ + "AVX512"
 	TEXT(name, NOSPLIT, "func(dst []float32, w []byte, rb int, k int)")
+	Pragma("noescape")
 	Doc(name + " packs 32 weight rows transposed into a float32 panel (see gemmf.go).")
 	dp := Load(Param("dst").Base(), GP64())
 	w0 := Load(Param("w").Base(), GP64())

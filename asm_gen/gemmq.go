@@ -27,6 +27,7 @@ func gemmQKernels() {
 	const T, H = 6, 2
 	name := "gemmQ32x6VNNI"
 	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)")
+	Pragma("noescape")
 	Doc(name + " computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).")
 	wp := Load(Param("pw").Base(), GP64())
 	xp := Load(Param("px").Base(), GP64())

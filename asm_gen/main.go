@@ -28,6 +28,7 @@ func main() {
 	packFKernels()
 	rowsFKernels()
 	elemKernels()
+	expKernels()
 	Generate()
 }
 

@@ -66,6 +66,7 @@ func bcastConst(v uint32) VecVirtual {
 
 func rowsQ(c rowsCtx) {
 	TEXT(c.name, NOSPLIT, "func(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)")
+	Pragma("noescape")
 	Doc(c.name + " computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).")
 	blk := 34
 	if c.q4 {

@@ -17,6 +17,7 @@ import (
 func quantKernels() {
 	name := "quantQ8AVX512"
 	TEXT(name, NOSPLIT, "func(qs []int8, d []float32, sum []int32, x []float32)")
+	Pragma("noescape")
 	Doc(name + " quantizes len(d) blocks of 32 activations to Q8_0 (see quant.go).")
 	qp := Load(Param("qs").Base(), GP64())
 	dp := Load(Param("d").Base(), GP64())
@@ -128,6 +129,7 @@ func packKernels() {
 
 func pack(name string, q4 bool) {
 	TEXT(name, NOSPLIT, "func(dst []byte, w []byte, rb int, nb int)")
+	Pragma("noescape")
 	Doc(name + " packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).")
 	blk := 34
 	if q4 {

@@ -29,6 +29,7 @@ func rowsF(name, typ string, vec func() VecVirtual, lanes int) {
 		wt, es = "[]uint16", 2
 	}
 	TEXT(name, NOSPLIT, "func(y []float32, w "+wt+", x []float32)")
+	Pragma("noescape")
 	Doc(name + " computes four rows at a time of a float matrix-vector product (see rowsf.go).")
 	yp := Load(Param("y").Base(), GP64())
 	ng := Load(Param("y").Len(), GP64())

@@ -52,10 +52,9 @@ func Attend(out, q []float32, scale float32, parts []KV) {
 					}
 					m = tm
 				}
+				l += expSumTile(s[:hi-lo], m)
 				for j := lo; j < hi; j++ {
-					e := float32(math.Exp(float64(s[j-lo] - m)))
-					l += e
-					impl.axpy(out, e, p.V[j*p.Stride:j*p.Stride+d])
+					impl.axpy(out, s[j-lo], p.V[j*p.Stride:j*p.Stride+d])
 				}
 			}
 		}
@@ -75,4 +74,14 @@ func axpyGeneric(y []float32, a float32, x []float32) {
 	for i := range y {
 		y[i] += a * x[i]
 	}
+}
+
+// expSumTile is impl.expSum called directly rather than through the table's
+// function value, so escape analysis keeps the callers' score tiles on the
+// stack (the assembly is marked noescape).
+func expSumTile(x []float32, m float32) float32 {
+	if s, ok := expSumArch(x, m); ok {
+		return s
+	}
+	return expSumGeneric(x, m)
 }

@@ -58,12 +58,13 @@ func attendHeadsPass(out, q []float32, nh, d int, scale float32, parts []KV) {
 						m[h] = tm[h]
 					}
 				}
+				for h := range nh {
+					l[h] += expSumTile(s[h][:hi-lo], m[h])
+				}
 				for j := lo; j < hi; j++ {
 					v := p.V[j*p.Stride : j*p.Stride+d]
 					for h := range nh {
-						e := float32(math.Exp(float64(s[h][j-lo] - m[h])))
-						l[h] += e
-						impl.axpy(out[h*d:h*d+d], e, v)
+						impl.axpy(out[h*d:h*d+d], s[h][j-lo], v)
 					}
 				}
 			}

@@ -127,3 +127,45 @@ func BenchmarkMatMul(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkElementwise times the per-row ops on a 2048-wide FFN row and a
+// 640-wide hidden row, and attention over 1024 keys with head dim 256.
+func BenchmarkElementwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	x, w, y := randVec(r, 2048), randVec(r, 2048), make([]float32, 2048)
+	b.Run("GeluTanhMul/2048", func(b *testing.B) {
+		b.SetBytes(3 * 4 * 2048)
+		for b.Loop() {
+			GeluTanhMul(y, x, w)
+		}
+	})
+	b.Run("RMSNorm/640", func(b *testing.B) {
+		b.SetBytes(3 * 4 * 640)
+		for b.Loop() {
+			RMSNorm(y[:640], x[:640], w[:640], 1e-6)
+		}
+	})
+	b.Run("Softmax/2048", func(b *testing.B) {
+		b.SetBytes(4 * 2048)
+		for b.Loop() {
+			copy(y, x)
+			Softmax(y)
+		}
+	})
+	const d, keys = 256, 1024
+	kv := []KV{{K: randVec(r, keys*d), V: randVec(r, keys*d), Stride: d, Spans: []Span{{0, keys}}}}
+	q4 := randVec(r, 4*d)
+	out := make([]float32, 4*d)
+	b.Run("Attend/1024keys_d256", func(b *testing.B) {
+		b.SetBytes(2 * 4 * keys * d)
+		for b.Loop() {
+			Attend(out[:d], q4[:d], 0.0625, kv)
+		}
+	})
+	b.Run("AttendBlock/4heads_1024keys_d256", func(b *testing.B) {
+		b.SetBytes(2 * 4 * keys * d)
+		for b.Loop() {
+			AttendBlock(out, q4, 4, 0.0625, kv)
+		}
+	})
+}

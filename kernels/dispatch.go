@@ -20,6 +20,9 @@ type table struct {
 
 	axpy    func(y []float32, a float32, x []float32) // y += a·x over len(y)
 	rmsnorm func(dst, x, w []float32, eps float32)    // RMSNorm's contract
+	geluMul func(dst, gate, up []float32)             // GeluTanhMul's contract
+	gelu    func(dst, x []float32)                    // GeluTanh's contract
+	expSum  func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
 
 	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
@@ -43,6 +46,9 @@ var genericTable = table{
 	dot:      dotGeneric,
 	axpy:     axpyGeneric,
 	rmsnorm:  rmsNormGeneric,
+	geluMul:  geluTanhMulGeneric,
+	gelu:     geluTanhGeneric,
+	expSum:   expSumGeneric,
 	packQ:    packQ32,
 	quant:    quantizeQ8,
 }

@@ -37,6 +37,9 @@ var avx2Table = table{
 	dot:      dotAsm(dotAVX2, 32),
 	axpy:     axpyAsm(axpyAVX2, 16),
 	rmsnorm:  rmsNormAsm(rmsApplyAVX2, 16),
+	geluMul:  geluMulAsm(geluMulAVX2, 8),
+	gelu:     geluAsm(geluAVX2, 8),
+	expSum:   expSumAsm(expSumAVX2, 8),
 	packQ:    packQ32,
 	quant:    quantizeQ8,
 
@@ -57,6 +60,9 @@ var avx512Table = table{
 	dot:      dotAsm(dotAVX512, 64),
 	axpy:     axpyAsm(axpyAVX512, 32),
 	rmsnorm:  rmsNormAsm(rmsApplyAVX512, 32),
+	geluMul:  geluMulAsm(geluMulAVX512, 16),
+	gelu:     geluAsm(geluAVX512, 16),
+	expSum:   expSumAsm(expSumAVX512, 16),
 	gemmQ:    gemmQ32x6VNNI,
 	packQ:    packQ32AVX512,
 	quant:    quantQ8Checked,
@@ -154,4 +160,23 @@ func dotAsm(kern func(a, b []float32) float32, step int) func(a, b []float32) fl
 		}
 		return s
 	}
+}
+
+// expSumArch is the selected tier's expSum as direct calls (see expSumTile).
+func expSumArch(x []float32, m float32) (float32, bool) {
+	var s float32
+	n := len(x) / 16 * 16
+	switch impl.name {
+	case "avx512":
+		if n > 0 {
+			s = expSumAVX512(x[:n], m)
+		}
+	case "avx2":
+		if n > 0 {
+			s = expSumAVX2(x[:n], m)
+		}
+	default:
+		return 0, false
+	}
+	return s + expSumGeneric(x[n:], m), true
 }

@@ -3,3 +3,5 @@
 package kernels
 
 func archTiers() []table { return nil }
+
+func expSumArch(x []float32, m float32) (float32, bool) { return 0, false }

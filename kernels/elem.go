@@ -55,8 +55,11 @@ func geluTanh(x float32) float32 {
 	return float32(0.5 * v * (1 + math.Tanh(c*(v+0.044715*v*v*v))))
 }
 
-// GeluTanhMul sets dst = gelu_tanh(gate) · up (Gemma's gated MLP).
-func GeluTanhMul(dst, gate, up []float32) {
+// GeluTanhMul sets dst = gelu_tanh(gate) · up (Gemma's gated MLP). The
+// assembly tiers use a float32 exp (relative error ~1e-6, see TestGELUTiers).
+func GeluTanhMul(dst, gate, up []float32) { impl.geluMul(dst, gate, up) }
+
+func geluTanhMulGeneric(dst, gate, up []float32) {
 	up, dst = up[:len(gate)], dst[:len(gate)]
 	for i, g := range gate {
 		dst[i] = geluTanh(g) * up[i]
@@ -64,7 +67,9 @@ func GeluTanhMul(dst, gate, up []float32) {
 }
 
 // GeluTanh sets dst = gelu_tanh(x).
-func GeluTanh(dst, x []float32) {
+func GeluTanh(dst, x []float32) { impl.gelu(dst, x) }
+
+func geluTanhGeneric(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
 		dst[i] = geluTanh(v)
@@ -102,16 +107,22 @@ func Softmax(x []float32) {
 	for _, v := range x {
 		m = max(m, v)
 	}
-	var s float64
-	for i, v := range x {
-		e := math.Exp(float64(v - m))
-		x[i] = float32(e)
-		s += e
-	}
-	r := float32(1 / s)
+	r := 1 / impl.expSum(x, m)
 	for i := range x {
 		x[i] *= r
 	}
+}
+
+// expSumGeneric sets x[i] = exp(x[i]-m) and returns their float32 sum in
+// index order.
+func expSumGeneric(x []float32, m float32) float32 {
+	var s float32
+	for i, v := range x {
+		e := float32(math.Exp(float64(v - m)))
+		x[i] = e
+		s += e
+	}
+	return s
 }
 
 // Dot returns Σ a[i]·b[i] over len(a); len(b) >= len(a).

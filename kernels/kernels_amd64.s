@@ -2121,3 +2121,395 @@ rmsApplyAVX2_loop:
 rmsApplyAVX2_done:
 	VZEROUPPER
 	RET
+
+DATA expconst<>+0(SB)/4, $0xc2ae0000
+DATA expconst<>+4(SB)/4, $0x42b00000
+DATA expconst<>+8(SB)/4, $0x3fb8aa3b
+DATA expconst<>+12(SB)/4, $0x3f318000
+DATA expconst<>+16(SB)/4, $0xb95e8083
+DATA expconst<>+20(SB)/4, $0x39506967
+DATA expconst<>+24(SB)/4, $0x3ab743ce
+DATA expconst<>+28(SB)/4, $0x3c088908
+DATA expconst<>+32(SB)/4, $0x3d2aa9c1
+DATA expconst<>+36(SB)/4, $0x3e2aaaaa
+DATA expconst<>+40(SB)/4, $0x3f000000
+DATA expconst<>+44(SB)/4, $0x3f800000
+DATA expconst<>+48(SB)/4, $0xbfcc422a
+DATA expconst<>+52(SB)/4, $0x3d372713
+GLOBL expconst<>(SB), RODATA|NOPTR, $56
+
+// func geluMulAVX512(dst []float32, gate []float32, up []float32)
+// Requires: AVX, AVX512F
+TEXT ·geluMulAVX512(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ gate_base+24(FP), CX
+	MOVQ up_base+48(FP), DX
+	MOVQ dst_len+8(FP), BX
+	SHRQ $0x04, BX
+	JZ   geluMulAVX512_done
+
+geluMulAVX512_loop:
+	VMOVUPS (CX), Z0
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Z0, Z0, Z1
+	VBROADCASTSS expconst<>+52(SB), Z2
+	VMULPS       Z2, Z1, Z1
+	VFMADD213PS  Z0, Z0, Z1
+	VBROADCASTSS expconst<>+48(SB), Z2
+	VMULPS       Z2, Z1, Z1
+	VBROADCASTSS expconst<>+0(SB), Z2
+	VMAXPS       Z2, Z1, Z1
+	VBROADCASTSS expconst<>+4(SB), Z2
+	VMINPS       Z2, Z1, Z1
+	VBROADCASTSS expconst<>+8(SB), Z2
+	VMULPS       Z1, Z2, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VBROADCASTSS expconst<>+12(SB), Z3
+	VFNMADD231PS Z3, Z2, Z1
+	VBROADCASTSS expconst<>+16(SB), Z3
+	VFNMADD231PS Z3, Z2, Z1
+	VBROADCASTSS expconst<>+20(SB), Z3
+	VBROADCASTSS expconst<>+24(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+28(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+32(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+36(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+40(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VMULPS       Z1, Z1, Z4
+	VFMADD213PS  Z1, Z4, Z3
+	VBROADCASTSS expconst<>+44(SB), Z1
+	VADDPS       Z1, Z3, Z3
+	VSCALEFPS    Z2, Z3, Z3
+	VBROADCASTSS expconst<>+44(SB), Z1
+	VADDPS       Z1, Z3, Z3
+	VDIVPS       Z3, Z0, Z0
+	VMULPS       (DX), Z0, Z0
+	ADDQ         $0x00000040, DX
+	VMOVUPS      Z0, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	DECQ         BX
+	JNZ          geluMulAVX512_loop
+
+geluMulAVX512_done:
+	VZEROUPPER
+	RET
+
+// func geluAVX512(dst []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·geluAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), AX
+	MOVQ x_base+24(FP), CX
+	MOVQ dst_len+8(FP), DX
+	SHRQ $0x04, DX
+	JZ   geluAVX512_done
+
+geluAVX512_loop:
+	VMOVUPS (CX), Z0
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Z0, Z0, Z1
+	VBROADCASTSS expconst<>+52(SB), Z2
+	VMULPS       Z2, Z1, Z1
+	VFMADD213PS  Z0, Z0, Z1
+	VBROADCASTSS expconst<>+48(SB), Z2
+	VMULPS       Z2, Z1, Z1
+	VBROADCASTSS expconst<>+0(SB), Z2
+	VMAXPS       Z2, Z1, Z1
+	VBROADCASTSS expconst<>+4(SB), Z2
+	VMINPS       Z2, Z1, Z1
+	VBROADCASTSS expconst<>+8(SB), Z2
+	VMULPS       Z1, Z2, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VBROADCASTSS expconst<>+12(SB), Z3
+	VFNMADD231PS Z3, Z2, Z1
+	VBROADCASTSS expconst<>+16(SB), Z3
+	VFNMADD231PS Z3, Z2, Z1
+	VBROADCASTSS expconst<>+20(SB), Z3
+	VBROADCASTSS expconst<>+24(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+28(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+32(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+36(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VBROADCASTSS expconst<>+40(SB), Z4
+	VFMADD213PS  Z4, Z1, Z3
+	VMULPS       Z1, Z1, Z4
+	VFMADD213PS  Z1, Z4, Z3
+	VBROADCASTSS expconst<>+44(SB), Z1
+	VADDPS       Z1, Z3, Z3
+	VSCALEFPS    Z2, Z3, Z3
+	VBROADCASTSS expconst<>+44(SB), Z1
+	VADDPS       Z1, Z3, Z3
+	VDIVPS       Z3, Z0, Z0
+	VMOVUPS      Z0, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	DECQ         DX
+	JNZ          geluAVX512_loop
+
+geluAVX512_done:
+	VZEROUPPER
+	RET
+
+// func expSumAVX512(x []float32, m float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·expSumAVX512(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	VXORPS       Z0, Z0, Z0
+	SHRQ         $0x04, CX
+	JZ           expSumAVX512_done
+	VBROADCASTSS m+24(FP), Z1
+
+expSumAVX512_loop:
+	VMOVUPS      (AX), Z2
+	VSUBPS       Z1, Z2, Z2
+	VBROADCASTSS expconst<>+0(SB), Z3
+	VMAXPS       Z3, Z2, Z2
+	VBROADCASTSS expconst<>+4(SB), Z3
+	VMINPS       Z3, Z2, Z2
+	VBROADCASTSS expconst<>+8(SB), Z3
+	VMULPS       Z2, Z3, Z3
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VBROADCASTSS expconst<>+12(SB), Z4
+	VFNMADD231PS Z4, Z3, Z2
+	VBROADCASTSS expconst<>+16(SB), Z4
+	VFNMADD231PS Z4, Z3, Z2
+	VBROADCASTSS expconst<>+20(SB), Z4
+	VBROADCASTSS expconst<>+24(SB), Z5
+	VFMADD213PS  Z5, Z2, Z4
+	VBROADCASTSS expconst<>+28(SB), Z5
+	VFMADD213PS  Z5, Z2, Z4
+	VBROADCASTSS expconst<>+32(SB), Z5
+	VFMADD213PS  Z5, Z2, Z4
+	VBROADCASTSS expconst<>+36(SB), Z5
+	VFMADD213PS  Z5, Z2, Z4
+	VBROADCASTSS expconst<>+40(SB), Z5
+	VFMADD213PS  Z5, Z2, Z4
+	VMULPS       Z2, Z2, Z5
+	VFMADD213PS  Z2, Z5, Z4
+	VBROADCASTSS expconst<>+44(SB), Z2
+	VADDPS       Z2, Z4, Z4
+	VSCALEFPS    Z3, Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VADDPS       Z4, Z0, Z0
+	ADDQ         $0x00000040, AX
+	DECQ         CX
+	JNZ          expSumAVX512_loop
+
+expSumAVX512_done:
+	VEXTRACTF32X8 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VADDPS        X0, X1, X1
+	VMOVHLPS      X1, X1, X0
+	VADDPS        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VADDSS        X0, X1, X1
+	MOVSS         X1, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func geluMulAVX2(dst []float32, gate []float32, up []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·geluMulAVX2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ gate_base+24(FP), CX
+	MOVQ up_base+48(FP), DX
+	MOVQ dst_len+8(FP), BX
+	SHRQ $0x03, BX
+	JZ   geluMulAVX2_done
+
+geluMulAVX2_loop:
+	VMOVUPS (CX), Y0
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Y0, Y0, Y1
+	VBROADCASTSS expconst<>+52(SB), Y2
+	VMULPS       Y2, Y1, Y1
+	VFMADD213PS  Y0, Y0, Y1
+	VBROADCASTSS expconst<>+48(SB), Y2
+	VMULPS       Y2, Y1, Y1
+	VBROADCASTSS expconst<>+0(SB), Y2
+	VMAXPS       Y2, Y1, Y1
+	VBROADCASTSS expconst<>+4(SB), Y2
+	VMINPS       Y2, Y1, Y1
+	VBROADCASTSS expconst<>+8(SB), Y2
+	VMULPS       Y1, Y2, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VBROADCASTSS expconst<>+12(SB), Y3
+	VFNMADD231PS Y3, Y2, Y1
+	VBROADCASTSS expconst<>+16(SB), Y3
+	VFNMADD231PS Y3, Y2, Y1
+	VBROADCASTSS expconst<>+20(SB), Y3
+	VBROADCASTSS expconst<>+24(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+28(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+32(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+36(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+40(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VMULPS       Y1, Y1, Y4
+	VFMADD213PS  Y1, Y4, Y3
+	VBROADCASTSS expconst<>+44(SB), Y1
+	VADDPS       Y1, Y3, Y3
+	VCVTPS2DQ    Y2, Y1
+	MOVL         $0x0000007f, SI
+	VMOVD        SI, X2
+	VPBROADCASTD X2, Y2
+	VPADDD       Y2, Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y1, Y3, Y3
+	VBROADCASTSS expconst<>+44(SB), Y1
+	VADDPS       Y1, Y3, Y3
+	VDIVPS       Y3, Y0, Y0
+	VMULPS       (DX), Y0, Y0
+	ADDQ         $0x00000020, DX
+	VMOVUPS      Y0, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	DECQ         BX
+	JNZ          geluMulAVX2_loop
+
+geluMulAVX2_done:
+	VZEROUPPER
+	RET
+
+// func geluAVX2(dst []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·geluAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), AX
+	MOVQ x_base+24(FP), CX
+	MOVQ dst_len+8(FP), DX
+	SHRQ $0x03, DX
+	JZ   geluAVX2_done
+
+geluAVX2_loop:
+	VMOVUPS (CX), Y0
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Y0, Y0, Y1
+	VBROADCASTSS expconst<>+52(SB), Y2
+	VMULPS       Y2, Y1, Y1
+	VFMADD213PS  Y0, Y0, Y1
+	VBROADCASTSS expconst<>+48(SB), Y2
+	VMULPS       Y2, Y1, Y1
+	VBROADCASTSS expconst<>+0(SB), Y2
+	VMAXPS       Y2, Y1, Y1
+	VBROADCASTSS expconst<>+4(SB), Y2
+	VMINPS       Y2, Y1, Y1
+	VBROADCASTSS expconst<>+8(SB), Y2
+	VMULPS       Y1, Y2, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VBROADCASTSS expconst<>+12(SB), Y3
+	VFNMADD231PS Y3, Y2, Y1
+	VBROADCASTSS expconst<>+16(SB), Y3
+	VFNMADD231PS Y3, Y2, Y1
+	VBROADCASTSS expconst<>+20(SB), Y3
+	VBROADCASTSS expconst<>+24(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+28(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+32(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+36(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VBROADCASTSS expconst<>+40(SB), Y4
+	VFMADD213PS  Y4, Y1, Y3
+	VMULPS       Y1, Y1, Y4
+	VFMADD213PS  Y1, Y4, Y3
+	VBROADCASTSS expconst<>+44(SB), Y1
+	VADDPS       Y1, Y3, Y3
+	VCVTPS2DQ    Y2, Y1
+	MOVL         $0x0000007f, BX
+	VMOVD        BX, X2
+	VPBROADCASTD X2, Y2
+	VPADDD       Y2, Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y1, Y3, Y3
+	VBROADCASTSS expconst<>+44(SB), Y1
+	VADDPS       Y1, Y3, Y3
+	VDIVPS       Y3, Y0, Y0
+	VMOVUPS      Y0, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	DECQ         DX
+	JNZ          geluAVX2_loop
+
+geluAVX2_done:
+	VZEROUPPER
+	RET
+
+// func expSumAVX2(x []float32, m float32) float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·expSumAVX2(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	VXORPS       Y0, Y0, Y0
+	SHRQ         $0x03, CX
+	JZ           expSumAVX2_done
+	VBROADCASTSS m+24(FP), Y1
+
+expSumAVX2_loop:
+	VMOVUPS      (AX), Y2
+	VSUBPS       Y1, Y2, Y2
+	VBROADCASTSS expconst<>+0(SB), Y3
+	VMAXPS       Y3, Y2, Y2
+	VBROADCASTSS expconst<>+4(SB), Y3
+	VMINPS       Y3, Y2, Y2
+	VBROADCASTSS expconst<>+8(SB), Y3
+	VMULPS       Y2, Y3, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VBROADCASTSS expconst<>+12(SB), Y4
+	VFNMADD231PS Y4, Y3, Y2
+	VBROADCASTSS expconst<>+16(SB), Y4
+	VFNMADD231PS Y4, Y3, Y2
+	VBROADCASTSS expconst<>+20(SB), Y4
+	VBROADCASTSS expconst<>+24(SB), Y5
+	VFMADD213PS  Y5, Y2, Y4
+	VBROADCASTSS expconst<>+28(SB), Y5
+	VFMADD213PS  Y5, Y2, Y4
+	VBROADCASTSS expconst<>+32(SB), Y5
+	VFMADD213PS  Y5, Y2, Y4
+	VBROADCASTSS expconst<>+36(SB), Y5
+	VFMADD213PS  Y5, Y2, Y4
+	VBROADCASTSS expconst<>+40(SB), Y5
+	VFMADD213PS  Y5, Y2, Y4
+	VMULPS       Y2, Y2, Y5
+	VFMADD213PS  Y2, Y5, Y4
+	VBROADCASTSS expconst<>+44(SB), Y2
+	VADDPS       Y2, Y4, Y4
+	VCVTPS2DQ    Y3, Y2
+	MOVL         $0x0000007f, DX
+	VMOVD        DX, X3
+	VPBROADCASTD X3, Y3
+	VPADDD       Y3, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y2, Y4, Y4
+	VMOVUPS      Y4, (AX)
+	VADDPS       Y4, Y0, Y0
+	ADDQ         $0x00000020, AX
+	DECQ         CX
+	JNZ          expSumAVX2_loop
+
+expSumAVX2_done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, ret+32(FP)
+	VZEROUPPER
+	RET

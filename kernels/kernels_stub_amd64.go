@@ -5,76 +5,156 @@
 package kernels
 
 // dotAVX2 returns Σ a[i]*b[i] over whole steps of the vector loop (see dotKernels).
+//
+//go:noescape
 func dotAVX2(a []float32, b []float32) float32
 
 // dotAVX512 returns Σ a[i]*b[i] over whole steps of the vector loop (see dotKernels).
+//
+//go:noescape
 func dotAVX512(a []float32, b []float32) float32
 
 // rowsQ8AVX2 computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
+//
+//go:noescape
 func rowsQ8AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
 // rowsQ8VNNI computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
+//
+//go:noescape
 func rowsQ8VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
 // rowsQ4AVX2 computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
+//
+//go:noescape
 func rowsQ4AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
 // rowsQ4VNNI computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
+//
+//go:noescape
 func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
 // gemmQ32x6VNNI computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).
+//
+//go:noescape
 func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
 
 // quantQ8AVX512 quantizes len(d) blocks of 32 activations to Q8_0 (see quant.go).
+//
+//go:noescape
 func quantQ8AVX512(qs []int8, d []float32, sum []int32, x []float32)
 
 // packQ32Q8AVX512 packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).
+//
+//go:noescape
 func packQ32Q8AVX512(dst []byte, w []byte, rb int, nb int)
 
 // packQ32Q4AVX512 packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).
+//
+//go:noescape
 func packQ32Q4AVX512(dst []byte, w []byte, rb int, nb int)
 
 // gemmF32x12AVX512 computes a 32-row × 12-token tile of a float matrix product (see gemmf.go).
+//
+//go:noescape
 func gemmF32x12AVX512(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
 
 // gemmF16x6AVX2 computes a 16-row × 6-token tile of a float matrix product (see gemmf.go).
+//
+//go:noescape
 func gemmF16x6AVX2(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
 
 // packF32x32F32AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
+//
+//go:noescape
 func packF32x32F32AVX512(dst []float32, w []byte, rb int, k int)
 
 // packF32x32F16AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
+//
+//go:noescape
 func packF32x32F16AVX512(dst []float32, w []byte, rb int, k int)
 
 // packF32x32BF16AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
+//
+//go:noescape
 func packF32x32BF16AVX512(dst []float32, w []byte, rb int, k int)
 
 // rowsF32AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+//
+//go:noescape
 func rowsF32AVX512(y []float32, w []float32, x []float32)
 
 // rowsF32AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+//
+//go:noescape
 func rowsF32AVX2(y []float32, w []float32, x []float32)
 
 // rowsF16AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+//
+//go:noescape
 func rowsF16AVX512(y []float32, w []uint16, x []float32)
 
 // rowsF16AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+//
+//go:noescape
 func rowsF16AVX2(y []float32, w []uint16, x []float32)
 
 // rowsBF16AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+//
+//go:noescape
 func rowsBF16AVX512(y []float32, w []uint16, x []float32)
 
 // rowsBF16AVX2 computes four rows at a time of a float matrix-vector product (see rowsf.go).
+//
+//go:noescape
 func rowsBF16AVX2(y []float32, w []uint16, x []float32)
 
 // axpyAVX512 sets y[i] += a*x[i] over whole vector steps (see elem.go).
+//
+//go:noescape
 func axpyAVX512(y []float32, a float32, x []float32)
 
 // axpyAVX2 sets y[i] += a*x[i] over whole vector steps (see elem.go).
+//
+//go:noescape
 func axpyAVX2(y []float32, a float32, x []float32)
 
 // rmsApplyAVX512 sets dst[i] = (x[i]*r) * (1+w[i]) over whole vector steps (see elem.go).
+//
+//go:noescape
 func rmsApplyAVX512(dst []float32, x []float32, w []float32, r float32)
 
 // rmsApplyAVX2 sets dst[i] = (x[i]*r) * (1+w[i]) over whole vector steps (see elem.go).
+//
+//go:noescape
 func rmsApplyAVX2(dst []float32, x []float32, w []float32, r float32)
+
+// geluMulAVX512 applies tanh GELU over whole vector steps (see expk.go).
+//
+//go:noescape
+func geluMulAVX512(dst []float32, gate []float32, up []float32)
+
+// geluAVX512 applies tanh GELU over whole vector steps (see expk.go).
+//
+//go:noescape
+func geluAVX512(dst []float32, x []float32)
+
+// expSumAVX512 sets x[i] = exp(x[i]-m) over whole vector steps and returns their sum (see expk.go).
+//
+//go:noescape
+func expSumAVX512(x []float32, m float32) float32
+
+// geluMulAVX2 applies tanh GELU over whole vector steps (see expk.go).
+//
+//go:noescape
+func geluMulAVX2(dst []float32, gate []float32, up []float32)
+
+// geluAVX2 applies tanh GELU over whole vector steps (see expk.go).
+//
+//go:noescape
+func geluAVX2(dst []float32, x []float32)
+
+// expSumAVX2 sets x[i] = exp(x[i]-m) over whole vector steps and returns their sum (see expk.go).
+//
+//go:noescape
+func expSumAVX2(x []float32, m float32) float32

@@ -81,3 +81,38 @@ func rmsNormAsm(apply func(dst, x, w []float32, r float32), step int) func(dst, 
 		}
 	}
 }
+
+// geluMulAsm, geluAsm and expSumAsm run the vector-exp kernels on whole
+// steps and the generic code on the tail.
+func geluMulAsm(kern func(dst, gate, up []float32), step int) func(dst, gate, up []float32) {
+	return func(dst, gate, up []float32) {
+		dst, up = dst[:len(gate)], up[:len(gate)]
+		n := len(gate) / step * step
+		if n > 0 {
+			kern(dst[:n], gate[:n], up[:n])
+		}
+		geluTanhMulGeneric(dst[n:], gate[n:], up[n:])
+	}
+}
+
+func geluAsm(kern func(dst, x []float32), step int) func(dst, x []float32) {
+	return func(dst, x []float32) {
+		dst = dst[:len(x)]
+		n := len(x) / step * step
+		if n > 0 {
+			kern(dst[:n], x[:n])
+		}
+		geluTanhGeneric(dst[n:], x[n:])
+	}
+}
+
+func expSumAsm(kern func(x []float32, m float32) float32, step int) func(x []float32, m float32) float32 {
+	return func(x []float32, m float32) float32 {
+		n := len(x) / step * step
+		var s float32
+		if n > 0 {
+			s = kern(x[:n], m)
+		}
+		return s + expSumGeneric(x[n:], m)
+	}
+}

@@ -367,3 +367,53 @@ func TestElementwiseTiers(t *testing.T) {
 		}
 	}
 }
+
+// TestGELUTiers: GELU (plain and gated) and Softmax of every tier against
+// float64, over values from -12 to 12 and odd lengths. Bound: 2e-6 relative
+// plus 1e-7·max(1,|x|) absolute (the float32 exp and the tanh-free form).
+func TestGELUTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(39, 40))
+	for _, tb := range tiers() {
+		for n := 1; n < 300; n += 1 + n/5 {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(r.Float64()*24 - 12)
+			}
+			up := randVec(r, n)
+			g, gm := make([]float32, n+1), make([]float32, n+1)
+			g[n], gm[n] = 8, 8
+			tb.gelu(g[:n], x)
+			tb.geluMul(gm[:n], x, up)
+			for i, v := range x {
+				f := float64(v)
+				want := 0.5 * f * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(f+0.044715*f*f*f)))
+				tol := 2e-6*math.Abs(want) + 1e-7*math.Max(1, math.Abs(f))
+				if d := math.Abs(float64(g[i]) - want); d > tol {
+					t.Fatalf("%s gelu(%v) = %v want %v", tb.name, v, g[i], want)
+				}
+				if d := math.Abs(float64(gm[i]) - want*float64(up[i])); d > tol*math.Abs(float64(up[i]))+1e-30 {
+					t.Fatalf("%s gelu(%v)·%v = %v want %v", tb.name, v, up[i], gm[i], want*float64(up[i]))
+				}
+			}
+			if g[n] != 8 || gm[n] != 8 {
+				t.Fatalf("%s gelu n=%d: wrote past dst", tb.name, n)
+			}
+			sm := append([]float32(nil), x...)
+			withTier(tb, func() { Softmax(sm) })
+			mx := math.Inf(-1)
+			for _, v := range x {
+				mx = math.Max(mx, float64(v))
+			}
+			var se float64
+			for _, v := range x {
+				se += math.Exp(float64(v) - mx)
+			}
+			for i, v := range x {
+				want := math.Exp(float64(v)-mx) / se
+				if d := math.Abs(float64(sm[i]) - want); d > 1e-6*want+1e-7*float64(n)*want {
+					t.Fatalf("%s softmax n=%d [%d] = %v want %v", tb.name, n, i, sm[i], want)
+				}
+			}
+		}
+	}
+}
