@@ -10,7 +10,10 @@ import (
 
 // Kernels built on a vector exp (Cephes expf: n = round(x·log2 e),
 // f = x - n·ln2 in two parts, e^f by a degree-6 polynomial, times 2^n;
-// x clamped to [-87, 88] so 2^n stays normal; relative error ~2e-7):
+// x clamped to [-64, 88] and lanes at the low clamp set to 0, so no
+// result or later product is subnormal (subnormals cost microcode assists;
+// e^-64 is 1.6e-28, below any float32 sum it joins and still normal after
+// a 1/n softmax scale); relative error ~2e-7):
 //
 //	func geluMulAVX512(dst, gate, up []float32)  // dst = gelu_tanh(gate)·up
 //	func geluAVX512(dst, x []float32)            // dst = gelu_tanh(x)
@@ -26,7 +29,7 @@ var expC Mem
 func expConsts() {
 	expC = GLOBL("expconst", RODATA|NOPTR)
 	for i, v := range []float32{
-		-87, 88, // clamp
+		-64, 88, // clamp; inputs at or below -64 give exactly 0
 		1.44269504088896341, // log2 e
 		0.693359375, -2.12194440e-4, // ln2 high, low
 		1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, // poly
@@ -43,8 +46,18 @@ func ec(i int) Mem { return expC.Offset(4 * i) }
 // expVec replaces x by exp(x) (x is clobbered; returns it).
 func expVec(x VecVirtual, vec func() VecVirtual, evex bool) VecVirtual {
 	c := func(i int) VecVirtual { v := vec(); VBROADCASTSS(ec(i), v); return v }
-	VMAXPS(ec0(x, 0, vec), x, x)
+	lo := ec0(x, 0, vec)
+	VMAXPS(lo, x, x)
 	VMINPS(ec0(x, 1, vec), x, x)
+	// keep: lanes above the low clamp (the others become 0 at the end)
+	var keepK, keepV Register
+	if evex {
+		keepK = K()
+		VCMPPS(U8(0x1e), lo, x, keepK) // x > lo, ordered
+	} else {
+		keepV = vec()
+		VCMPPS(U8(0x1e), lo, x, keepV)
+	}
 	n := c(2)
 	VMULPS(x, n, n)
 	if evex {
@@ -64,6 +77,7 @@ func expVec(x VecVirtual, vec func() VecVirtual, evex bool) VecVirtual {
 	VADDPS(c(11), p, p)  // + 1
 	if evex {
 		VSCALEFPS(n, p, p)
+		VMOVAPS_Z(p, keepK, p)
 		return p
 	}
 	ni := vec()
@@ -75,6 +89,7 @@ func expVec(x VecVirtual, vec func() VecVirtual, evex bool) VecVirtual {
 	VPADDD(b, ni, ni)
 	VPSLLD(U8(23), ni, ni)
 	VMULPS(ni, p, p)
+	VANDPS(keepV, p, p)
 	return p
 }
 

@@ -105,7 +105,9 @@ func Softmax(x []float32) {
 	}
 	m := x[0]
 	for _, v := range x {
-		m = max(m, v)
+		if v > m {
+			m = v
+		}
 	}
 	r := 1 / impl.expSum(x, m)
 	for i := range x {
