@@ -169,3 +169,36 @@ func BenchmarkElementwise(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReadBandwidth is the ceiling the matrix × vector figures are
+// compared with: the selected tier's f32 dot streaming 64 MiB slices of the
+// 1 GiB arena (so from DRAM), on one thread and on two.
+func BenchmarkReadBandwidth(b *testing.B) {
+	coldCopies(tensor.Q8_0, 32, 1) // make the arena
+	const chunk = 64 << 20
+	fs := asF32(arena)
+	for _, th := range []int{1, 2} {
+		b.Run(fmt.Sprintf("%s/threads=%d", Selected(), th), func(b *testing.B) {
+			p := NewPool(th)
+			defer p.Close()
+			task := &dotTask{x: fs, n: chunk / 4}
+			b.SetBytes(chunk)
+			cpu0 := cpuTime()
+			for i := 0; b.Loop(); i++ {
+				task.base = (i % (arenaBytes / chunk)) * (chunk / 4)
+				p.Run(chunk/4, 1<<16, task)
+			}
+			reportRate(b, chunk/1e9, "GB", th, cpu0)
+		})
+	}
+}
+
+type dotTask struct {
+	x       []float32
+	base, n int
+}
+
+func (d *dotTask) Run(lo, hi int) {
+	s := d.x[d.base+lo : d.base+hi]
+	_ = Dot(s, s) // a call through the dispatch table; not optimized away
+}
