@@ -2,6 +2,7 @@ package t5go
 
 import (
 	"fmt"
+	"github.com/t5go/t5go/kernels"
 	"math"
 	"math/rand/v2"
 
@@ -129,7 +130,7 @@ func (sm *sampler) distribution(logits []float32) []cand {
 func (sm *sampler) next(logits []float32, seen []int32) int32 {
 	sm.penalize(logits, seen)
 	if sm.s.Temperature == 0 {
-		return int32(argmax(logits))
+		return int32(kernels.Argmax(logits))
 	}
 	c := sm.distribution(logits)
 	u := sm.rng.Float64()
@@ -140,14 +141,4 @@ func (sm *sampler) next(logits []float32, seen []int32) int32 {
 		u -= x.p
 	}
 	return c[len(c)-1].id
-}
-
-func argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }

@@ -87,8 +87,10 @@ func Convert(ctx context.Context, hfDir, out string, opt ConvertOptions) (err er
 		if tok, err = tokenizer.LoadJSON(filepath.Join(hfDir, "tokenizer.json")); err != nil {
 			return fmt.Errorf("tokenizer.json: %w", err)
 		}
-		if tok.Size() > cfg.Vocab {
-			return fmt.Errorf("tokenizer.json has %d tokens but the model's vocabulary is %d", tok.Size(), cfg.Vocab)
+		// Added tokens may lie past the embedding table (Gemma 3's
+		// <image_soft_token> is 262144); the BPE vocabulary itself may not.
+		if n := tok.Vocab().ModelSize; n > cfg.Vocab {
+			return fmt.Errorf("tokenizer.json has %d vocabulary entries but the model's embedding has %d rows", n, cfg.Vocab)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err

@@ -3,6 +3,7 @@ package t5gemma
 import (
 	"context"
 	"fmt"
+	"github.com/t5go/t5go/kernels"
 	"slices"
 )
 
@@ -40,7 +41,7 @@ func (st *State) Greedy(ctx context.Context, maxNew int, onStep func(step int, t
 		for b := range B {
 			next := c.PAD
 			if !done[b] {
-				next = argmax(logits[b*c.Vocab : (b+1)*c.Vocab])
+				next = int32(kernels.Argmax(logits[b*c.Vocab : (b+1)*c.Vocab]))
 				done[b] = slices.Contains(c.EOS, next)
 			}
 			cur[b] = next
@@ -55,15 +56,4 @@ func (st *State) Greedy(ctx context.Context, maxNew int, onStep func(step int, t
 		}
 	}
 	return out, nil
-}
-
-// argmax returns the first index of the largest value, as torch.argmax does.
-func argmax(x []float32) int32 {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return int32(best)
 }

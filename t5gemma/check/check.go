@@ -149,7 +149,7 @@ func top1(ours, want []float32, vocab int, keep func(row int) bool) float64 {
 			continue
 		}
 		total++
-		if argmax(ours[i:i+vocab]) == argmax(want[i:i+vocab]) {
+		if kernels.Argmax(ours[i:i+vocab]) == kernels.Argmax(want[i:i+vocab]) {
 			agree++
 		}
 	}
@@ -157,14 +157,4 @@ func top1(ours, want []float32, vocab int, keep func(row int) bool) float64 {
 		return 0
 	}
 	return float64(agree) / float64(total)
-}
-
-func argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }
