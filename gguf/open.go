@@ -1,11 +1,15 @@
 package gguf
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/t5go/t5go/internal/mmap"
+)
 
 // Open maps the file at path read-only (on unix; elsewhere it reads it whole)
 // and parses it. Close releases the mapping.
 func Open(path string) (*File, error) {
-	data, unmap, err := mapFile(path)
+	data, unmap, err := mmap.Map(path)
 	if err != nil {
 		return nil, fmt.Errorf("gguf: %w", err)
 	}

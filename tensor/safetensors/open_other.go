@@ -2,10 +2,7 @@
 
 package safetensors
 
-import "os"
+import "github.com/t5go/t5go/internal/mmap"
 
 // mapFile reads the whole file where mmap is not available.
-func mapFile(path string) ([]byte, func() error, error) {
-	data, err := os.ReadFile(path)
-	return data, nil, err
-}
+func mapFile(path string) ([]byte, func() error, error) { return mmap.Map(path) }

@@ -3,13 +3,10 @@
 package safetensors
 
 import (
-	"fmt"
-	"math"
-	"os"
 	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/t5go/t5go/internal/mmap"
 )
 
 // mapped records the address ranges of live mappings, so Drop only ever
@@ -20,28 +17,11 @@ var mapped struct {
 	ranges map[uintptr]uintptr // start -> end
 }
 
-// mapFile maps path read-only. An empty file maps to an empty slice (mmap
-// refuses length 0) so that Parse reports it as too short.
+// mapFile maps path read-only and records the mapping for Drop.
 func mapFile(path string) ([]byte, func() error, error) {
-	fd, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer fd.Close()
-	st, err := fd.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	size := st.Size()
-	if size == 0 {
-		return []byte{}, nil, nil
-	}
-	if size > math.MaxInt {
-		return nil, nil, fmt.Errorf("%d bytes do not fit the address space", size)
-	}
-	data, err := unix.Mmap(int(fd.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
-	if err != nil {
-		return nil, nil, fmt.Errorf("mmap: %w", err)
+	data, unmap, err := mmap.Map(path)
+	if err != nil || len(data) == 0 {
+		return data, unmap, err
 	}
 	start := uintptr(unsafe.Pointer(&data[0]))
 	mapped.Lock()
@@ -54,7 +34,7 @@ func mapFile(path string) ([]byte, func() error, error) {
 		mapped.Lock()
 		delete(mapped.ranges, start)
 		mapped.Unlock()
-		return unix.Munmap(data)
+		return unmap()
 	}, nil
 }
 

@@ -1,6 +1,8 @@
 //go:build unix
 
-package gguf
+// Package mmap maps files read-only for the file-format readers (GGUF,
+// safetensors), falling back to reading the file where mmap is unavailable.
+package mmap
 
 import (
 	"fmt"
@@ -10,9 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// mapFile maps path read-only. An empty file maps to an empty slice (mmap
-// refuses length 0) so that Parse reports it as truncated.
-func mapFile(path string) ([]byte, func() error, error) {
+// Map maps path read-only and returns its bytes and a function that unmaps
+// them (nil when there is nothing to unmap). An empty file maps to an empty
+// slice (mmap refuses length 0), so parsers report it as truncated.
+func Map(path string) ([]byte, func() error, error) {
 	fd, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
