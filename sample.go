@@ -2,11 +2,11 @@ package t5go
 
 import (
 	"fmt"
-	"github.com/t5go/t5go/kernels"
 	"math"
 	"math/rand/v2"
+	"slices"
 
-	"sort"
+	"github.com/t5go/t5go/kernels"
 )
 
 // Sampling chooses how the next token is picked. The zero value is greedy
@@ -42,7 +42,8 @@ func (s Sampling) validate() error {
 type sampler struct {
 	s    Sampling
 	rng  *rand.Rand
-	cand []cand // scratch, reused
+	cand []cand    // scratch, reused
+	prob []float64 // scratch, reused
 }
 
 type cand struct {
@@ -76,27 +77,51 @@ func (sm *sampler) penalize(logits []float32, seen []int32) {
 }
 
 // distribution returns the candidates left after the filters, with
-// probabilities that sum to 1, most likely first.
+// probabilities that sum to 1, most likely first (ties: lower id first).
+// Only candidates that can survive are sorted: the top K when top-k is set,
+// those above the min-p floor, and, for top-p, those above a threshold whose
+// mass already reaches P (the nucleus is a prefix of the sorted order).
 func (sm *sampler) distribution(logits []float32) []cand {
 	s := sm.s
+	p := sm.softmax(logits)
+	pmax := 0.0
+	for _, x := range p {
+		pmax = max(pmax, x)
+	}
+	floor := float64(s.MinP) * pmax
+	if s.TopP > 0 && s.TopP < 1 && s.TopK == 0 {
+		for t := pmax * 1e-3; t > floor; t *= 1e-3 {
+			var mass float64
+			for _, x := range p {
+				if x >= t {
+					mass += x
+				}
+			}
+			if mass >= float64(s.TopP) {
+				floor = t
+				break
+			}
+		}
+	}
 	c := sm.cand[:0]
-	maxL := float32(math.Inf(-1))
-	for _, v := range logits {
-		maxL = max(maxL, v)
+	for i, x := range p {
+		if x >= floor {
+			c = append(c, cand{int32(i), x})
+		}
 	}
-	var sum float64
-	for i, v := range logits {
-		p := math.Exp(float64((v - maxL) / s.Temperature))
-		sum += p
-		c = append(c, cand{int32(i), p})
+	better := func(a, b cand) int {
+		switch {
+		case a.p > b.p || a.p == b.p && a.id < b.id:
+			return -1
+		case a == b:
+			return 0
+		}
+		return 1
 	}
-	for i := range c {
-		c[i].p /= sum
-	}
-	sort.Slice(c, func(i, j int) bool { return c[i].p > c[j].p || c[i].p == c[j].p && c[i].id < c[j].id })
 	if s.TopK > 0 && s.TopK < len(c) {
-		c = c[:s.TopK]
+		c = topK(c, s.TopK, better)
 	}
+	slices.SortFunc(c, better)
 	if s.TopP > 0 && s.TopP < 1 {
 		var acc float64
 		for i := range c {
@@ -107,15 +132,7 @@ func (sm *sampler) distribution(logits []float32) []cand {
 			}
 		}
 	}
-	if s.MinP > 0 {
-		floor := float64(s.MinP) * c[0].p
-		n := 1
-		for n < len(c) && c[n].p >= floor {
-			n++
-		}
-		c = c[:n]
-	}
-	sum = 0
+	var sum float64
 	for _, x := range c {
 		sum += x.p
 	}
@@ -126,11 +143,68 @@ func (sm *sampler) distribution(logits []float32) []cand {
 	return c
 }
 
+// softmax returns softmax(logits/T) in a buffer reused across steps.
+func (sm *sampler) softmax(logits []float32) []float64 {
+	if cap(sm.prob) < len(logits) {
+		sm.prob = make([]float64, len(logits))
+	}
+	p := sm.prob[:len(logits)]
+	maxL := float32(math.Inf(-1))
+	for _, v := range logits {
+		maxL = max(maxL, v)
+	}
+	var sum float64
+	for i, v := range logits {
+		p[i] = math.Exp(float64((v - maxL) / sm.s.Temperature))
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
+}
+
+// topK moves the k best candidates to the front in O(n log k) with a
+// min-heap of the best so far, and returns them (unsorted).
+func topK(c []cand, k int, better func(a, b cand) int) []cand {
+	h := c[:k]
+	worse := func(i, j int) bool { return better(h[i], h[j]) > 0 }
+	down := func(i int) {
+		for {
+			l, w := 2*i+1, i
+			if l < k && worse(l, w) {
+				w = l
+			}
+			if r := l + 1; r < k && worse(r, w) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, x := range c[k:] {
+		if better(x, h[0]) < 0 {
+			h[0] = x
+			down(0)
+		}
+	}
+	return h
+}
+
 // next picks a token; logits may be modified.
 func (sm *sampler) next(logits []float32, seen []int32) int32 {
 	sm.penalize(logits, seen)
 	if sm.s.Temperature == 0 {
 		return int32(kernels.Argmax(logits))
+	}
+	if sm.s.TopK == 0 && (sm.s.TopP == 0 || sm.s.TopP == 1) && sm.s.MinP == 0 {
+		return sm.plain(logits)
 	}
 	c := sm.distribution(logits)
 	u := sm.rng.Float64()
@@ -141,4 +215,16 @@ func (sm *sampler) next(logits []float32, seen []int32) int32 {
 		u -= x.p
 	}
 	return c[len(c)-1].id
+}
+
+// plain draws from softmax(logits/T) in index order, without sorting.
+func (sm *sampler) plain(logits []float32) int32 {
+	u := sm.rng.Float64()
+	p := sm.softmax(logits)
+	for i, x := range p {
+		if u -= x; u < 0 {
+			return int32(i)
+		}
+	}
+	return int32(len(p) - 1)
 }

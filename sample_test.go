@@ -1,7 +1,9 @@
 package t5go
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -59,5 +61,42 @@ func TestSamplingFilters(t *testing.T) {
 		if f := float64(counts[i]) / n; math.Abs(f-p) > 0.015 {
 			t.Errorf("token %d drawn %.3f of the time, want %.2f", i, f, p)
 		}
+	}
+}
+
+// The heap-selected top-k equals the first k of a full sort.
+func TestTopKMatchesFullSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	logits := make([]float32, 5000)
+	for i := range logits {
+		logits[i] = float32(rng.NormFloat64()) * 3
+	}
+	logits[17] = logits[99] // a tie
+	got := newSampler(Sampling{Temperature: 0.8, TopK: 40}).distribution(logits)
+	all := newSampler(Sampling{Temperature: 0.8}).distribution(logits)
+	var mass float64
+	for _, c := range all[:40] {
+		mass += c.p
+	}
+	for i, c := range got {
+		if c.id != all[i].id || math.Abs(c.p-all[i].p/mass) > 1e-12 {
+			t.Fatalf("rank %d: top-k %v, full sort %v", i, c, all[i])
+		}
+	}
+}
+
+func BenchmarkSampleFullVocab(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	logits := make([]float32, 262144)
+	for i := range logits {
+		logits[i] = float32(rng.NormFloat64()) * 3
+	}
+	for _, s := range []Sampling{{Temperature: 0.8}, {Temperature: 0.8, TopK: 40, TopP: 0.95}, {Temperature: 0.8, TopP: 0.9}} {
+		b.Run(fmt.Sprintf("k%d-p%g", s.TopK, s.TopP), func(b *testing.B) {
+			sm := newSampler(s)
+			for range b.N {
+				sm.next(logits, nil)
+			}
+		})
 	}
 }
