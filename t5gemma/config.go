@@ -95,16 +95,20 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: final_logit_softcapping %g is negative", c.FinalSoftcap)
 	}
 	if v := c.Vision; v != nil {
-		if v.ImageSize <= 0 || v.PatchSize <= 0 || v.ImageSize%v.PatchSize != 0 {
-			return fmt.Errorf("config: vision image size %d is not a multiple of patch size %d", v.ImageSize, v.PatchSize)
+		// Like the Conv2d it replaces, the patch grid ignores a remainder of
+		// fewer than PatchSize pixels.
+		if v.ImageSize <= 0 || v.PatchSize <= 0 || v.ImageSize < v.PatchSize {
+			return fmt.Errorf("config: vision image size %d and patch size %d make no patches", v.ImageSize, v.PatchSize)
 		}
 		if v.Hidden <= 0 || v.Layers < 0 || v.Heads <= 0 || v.Hidden%v.Heads != 0 || v.FFN <= 0 {
 			return fmt.Errorf("config: vision hidden %d, heads %d, ffn %d, layers %d are inconsistent", v.Hidden, v.Heads, v.FFN, v.Layers)
 		}
 		side := v.ImageSize / v.PatchSize
 		per := int(math.Round(math.Sqrt(float64(c.MMTokensPerImage))))
-		if c.MMTokensPerImage <= 0 || per*per != c.MMTokensPerImage || side%per != 0 {
-			return fmt.Errorf("config: mm_tokens_per_image %d must be a square whose side divides the %d×%d patch grid", c.MMTokensPerImage, side, side)
+		// transformers pools with AvgPool2d(kernel = side/per), which drops a
+		// remainder; it must still leave per×per tokens.
+		if c.MMTokensPerImage <= 0 || per*per != c.MMTokensPerImage || per > side || side/(side/per) != per {
+			return fmt.Errorf("config: mm_tokens_per_image %d cannot be pooled from a %d×%d patch grid", c.MMTokensPerImage, side, side)
 		}
 		for i := range 3 {
 			if v.Std[i] == 0 {

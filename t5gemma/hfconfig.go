@@ -19,6 +19,7 @@ type hfConfig struct {
 	DecoderStart    *int32          `json:"decoder_start_token_id"`
 	EOIIndex        *int32          `json:"eoi_token_index"`
 	ImageTokenIndex *int32          `json:"image_token_index"`
+	TieEmbeddings   *bool           `json:"tie_word_embeddings"`
 	Encoder         struct {
 		Text            hfText    `json:"text_config"`
 		Vision          *hfVision `json:"vision_config"`
@@ -98,6 +99,11 @@ func ReadHFConfig(dir string) (*Config, error) {
 	}
 	if hc.ModelType != "t5gemma2" {
 		return nil, fmt.Errorf("config.json: model_type %q, want \"t5gemma2\"", hc.ModelType)
+	}
+	if hc.TieEmbeddings != nil && !*hc.TieEmbeddings {
+		// T5Gemma 2 shares one matrix as embeddings and LM head; an untied
+		// head would need its own tensor, which no released model has.
+		return nil, fmt.Errorf("config.json: tie_word_embeddings=false is not supported")
 	}
 	c := &Config{Vocab: hc.Encoder.Text.Vocab, Hidden: hc.Encoder.Text.Hidden}
 	if hc.Decoder.Hidden != c.Hidden || hc.Decoder.Vocab != c.Vocab {
