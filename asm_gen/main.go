@@ -29,6 +29,7 @@ func main() {
 	rowsFKernels()
 	elemKernels()
 	expKernels()
+	layerNormKernels()
 	Generate()
 }
 

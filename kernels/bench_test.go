@@ -145,6 +145,12 @@ func BenchmarkElementwise(b *testing.B) {
 			RMSNorm(y[:640], x[:640], w[:640], 1e-6)
 		}
 	})
+	b.Run("LayerNorm/1152", func(b *testing.B) {
+		b.SetBytes(4 * 4 * 1152)
+		for b.Loop() {
+			LayerNorm(y[:1152], x[:1152], w[:1152], x[1:1153], 1e-6)
+		}
+	})
 	b.Run("Softmax/2048", func(b *testing.B) {
 		b.SetBytes(4 * 2048)
 		for b.Loop() {

@@ -18,11 +18,12 @@ type table struct {
 	rowsBF16 rowsF16Func
 	dot      func(a, b []float32) float32
 
-	axpy    func(y []float32, a float32, x []float32) // y += a·x over len(y)
-	rmsnorm func(dst, x, w []float32, eps float32)    // RMSNorm's contract
-	geluMul func(dst, gate, up []float32)             // GeluTanhMul's contract
-	gelu    func(dst, x []float32)                    // GeluTanh's contract
-	expSum  func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
+	axpy      func(y []float32, a float32, x []float32) // y += a·x over len(y)
+	rmsnorm   func(dst, x, w []float32, eps float32)    // RMSNorm's contract
+	layernorm func(dst, x, w, b []float32, eps float32) // LayerNorm's contract
+	geluMul   func(dst, gate, up []float32)             // GeluTanhMul's contract
+	gelu      func(dst, x []float32)                    // GeluTanh's contract
+	expSum    func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
 
 	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
@@ -36,21 +37,22 @@ type table struct {
 }
 
 var genericTable = table{
-	name:     "generic",
-	features: "pure Go",
-	rowsQ8:   rowsQ8Generic,
-	rowsQ4:   rowsQ4Generic,
-	rowsF32:  rowsF32Generic,
-	rowsF16:  rowsF16Generic,
-	rowsBF16: rowsBF16Generic,
-	dot:      dotGeneric,
-	axpy:     axpyGeneric,
-	rmsnorm:  rmsNormGeneric,
-	geluMul:  geluTanhMulGeneric,
-	gelu:     geluTanhGeneric,
-	expSum:   expSumGeneric,
-	packQ:    packQ32,
-	quant:    quantizeQ8,
+	name:      "generic",
+	features:  "pure Go",
+	rowsQ8:    rowsQ8Generic,
+	rowsQ4:    rowsQ4Generic,
+	rowsF32:   rowsF32Generic,
+	rowsF16:   rowsF16Generic,
+	rowsBF16:  rowsBF16Generic,
+	dot:       dotGeneric,
+	axpy:      axpyGeneric,
+	rmsnorm:   rmsNormGeneric,
+	layernorm: layerNormGeneric,
+	geluMul:   geluTanhMulGeneric,
+	gelu:      geluTanhGeneric,
+	expSum:    expSumGeneric,
+	packQ:     packQ32,
+	quant:     quantizeQ8,
 }
 
 // impl is the selected table, filled once at init. Tests swap it.

@@ -26,8 +26,12 @@ func rmsNormGeneric(dst, x, w []float32, eps float32) {
 	}
 }
 
-// LayerNorm sets dst = (x - mean) / sqrt(var + eps) · w + b (SigLIP).
-func LayerNorm(dst, x, w, b []float32, eps float32) {
+// LayerNorm sets dst = (x - mean) / sqrt(var + eps) · w + b (SigLIP). The
+// generic tier sums in float64, the assembly tiers in float32 lanes, both in
+// two passes (mean, then Σ(x-mean)²).
+func LayerNorm(dst, x, w, b []float32, eps float32) { impl.layernorm(dst, x, w, b, eps) }
+
+func layerNormGeneric(dst, x, w, b []float32, eps float32) {
 	if len(x) == 0 {
 		return
 	}

@@ -2525,3 +2525,227 @@ expSumAVX2_done:
 	MOVSS        X0, ret+32(FP)
 	VZEROUPPER
 	RET
+
+// func sumAVX512(x []float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·sumAVX512(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	SHRQ   $0x06, CX
+	JZ     sumAVX512_reduce
+
+sumAVX512_loop:
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS 128(AX), Z2, Z2
+	VADDPS 192(AX), Z3, Z3
+	ADDQ   $0x00000100, AX
+	DECQ   CX
+	JNZ    sumAVX512_loop
+
+sumAVX512_reduce:
+	VADDPS        Z1, Z0, Z0
+	VADDPS        Z3, Z2, Z2
+	VADDPS        Z2, Z0, Z0
+	VEXTRACTF32X8 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VADDPS        X0, X1, X1
+	VMOVHLPS      X1, X1, X0
+	VADDPS        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VADDSS        X0, X1, X1
+	MOVSS         X1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sqDevAVX512(x []float32, mean float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·sqDevAVX512(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	VXORPS       Z0, Z0, Z0
+	VXORPS       Z1, Z1, Z1
+	VXORPS       Z2, Z2, Z2
+	VXORPS       Z3, Z3, Z3
+	SHRQ         $0x06, CX
+	JZ           sqDevAVX512_reduce
+	VBROADCASTSS mean+24(FP), Z4
+
+sqDevAVX512_loop:
+	VMOVUPS     (AX), Z5
+	VSUBPS      Z4, Z5, Z5
+	VFMADD231PS Z5, Z5, Z0
+	VMOVUPS     64(AX), Z5
+	VSUBPS      Z4, Z5, Z5
+	VFMADD231PS Z5, Z5, Z1
+	VMOVUPS     128(AX), Z5
+	VSUBPS      Z4, Z5, Z5
+	VFMADD231PS Z5, Z5, Z2
+	VMOVUPS     192(AX), Z5
+	VSUBPS      Z4, Z5, Z5
+	VFMADD231PS Z5, Z5, Z3
+	ADDQ        $0x00000100, AX
+	DECQ        CX
+	JNZ         sqDevAVX512_loop
+
+sqDevAVX512_reduce:
+	VADDPS        Z1, Z0, Z0
+	VADDPS        Z3, Z2, Z2
+	VADDPS        Z2, Z0, Z0
+	VEXTRACTF32X8 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VADDPS        X0, X1, X1
+	VMOVHLPS      X1, X1, X0
+	VADDPS        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VADDSS        X0, X1, X1
+	MOVSS         X1, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func lnApplyAVX512(dst []float32, x []float32, w []float32, b []float32, mean float32, r float32)
+// Requires: AVX, AVX512F
+TEXT ·lnApplyAVX512(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         w_base+48(FP), DX
+	MOVQ         b_base+72(FP), BX
+	MOVQ         dst_len+8(FP), SI
+	SHRQ         $0x04, SI
+	JZ           lnApplyAVX512_done
+	VBROADCASTSS mean+96(FP), Z0
+	VBROADCASTSS r+100(FP), Z1
+
+lnApplyAVX512_loop:
+	VMOVUPS (CX), Z2
+	VSUBPS  Z0, Z2, Z2
+	VMULPS  Z1, Z2, Z2
+	VMULPS  (DX), Z2, Z2
+	VADDPS  (BX), Z2, Z2
+	VMOVUPS Z2, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, BX
+	DECQ    SI
+	JNZ     lnApplyAVX512_loop
+
+lnApplyAVX512_done:
+	VZEROUPPER
+	RET
+
+// func sumAVX2(x []float32) float32
+// Requires: AVX, SSE
+TEXT ·sumAVX2(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	SHRQ   $0x05, CX
+	JZ     sumAVX2_reduce
+
+sumAVX2_loop:
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS 64(AX), Y2, Y2
+	VADDPS 96(AX), Y3, Y3
+	ADDQ   $0x00000080, AX
+	DECQ   CX
+	JNZ    sumAVX2_loop
+
+sumAVX2_reduce:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sqDevAVX2(x []float32, mean float32) float32
+// Requires: AVX, FMA3, SSE
+TEXT ·sqDevAVX2(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	SHRQ         $0x05, CX
+	JZ           sqDevAVX2_reduce
+	VBROADCASTSS mean+24(FP), Y4
+
+sqDevAVX2_loop:
+	VMOVUPS     (AX), Y5
+	VSUBPS      Y4, Y5, Y5
+	VFMADD231PS Y5, Y5, Y0
+	VMOVUPS     32(AX), Y5
+	VSUBPS      Y4, Y5, Y5
+	VFMADD231PS Y5, Y5, Y1
+	VMOVUPS     64(AX), Y5
+	VSUBPS      Y4, Y5, Y5
+	VFMADD231PS Y5, Y5, Y2
+	VMOVUPS     96(AX), Y5
+	VSUBPS      Y4, Y5, Y5
+	VFMADD231PS Y5, Y5, Y3
+	ADDQ        $0x00000080, AX
+	DECQ        CX
+	JNZ         sqDevAVX2_loop
+
+sqDevAVX2_reduce:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func lnApplyAVX2(dst []float32, x []float32, w []float32, b []float32, mean float32, r float32)
+// Requires: AVX
+TEXT ·lnApplyAVX2(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         w_base+48(FP), DX
+	MOVQ         b_base+72(FP), BX
+	MOVQ         dst_len+8(FP), SI
+	SHRQ         $0x03, SI
+	JZ           lnApplyAVX2_done
+	VBROADCASTSS mean+96(FP), Y0
+	VBROADCASTSS r+100(FP), Y1
+
+lnApplyAVX2_loop:
+	VMOVUPS (CX), Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y1, Y2, Y2
+	VMULPS  (DX), Y2, Y2
+	VADDPS  (BX), Y2, Y2
+	VMOVUPS Y2, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	ADDQ    $0x00000020, BX
+	DECQ    SI
+	JNZ     lnApplyAVX2_loop
+
+lnApplyAVX2_done:
+	VZEROUPPER
+	RET

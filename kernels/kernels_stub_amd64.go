@@ -158,3 +158,33 @@ func geluAVX2(dst []float32, x []float32)
 //
 //go:noescape
 func expSumAVX2(x []float32, m float32) float32
+
+// sumAVX512 reduces whole vector steps of x (see layernorm.go).
+//
+//go:noescape
+func sumAVX512(x []float32) float32
+
+// sqDevAVX512 reduces whole vector steps of x (see layernorm.go).
+//
+//go:noescape
+func sqDevAVX512(x []float32, mean float32) float32
+
+// lnApplyAVX512 sets dst = ((x-mean)·r)·w + b over whole vector steps (see layernorm.go).
+//
+//go:noescape
+func lnApplyAVX512(dst []float32, x []float32, w []float32, b []float32, mean float32, r float32)
+
+// sumAVX2 reduces whole vector steps of x (see layernorm.go).
+//
+//go:noescape
+func sumAVX2(x []float32) float32
+
+// sqDevAVX2 reduces whole vector steps of x (see layernorm.go).
+//
+//go:noescape
+func sqDevAVX2(x []float32, mean float32) float32
+
+// lnApplyAVX2 sets dst = ((x-mean)·r)·w + b over whole vector steps (see layernorm.go).
+//
+//go:noescape
+func lnApplyAVX2(dst []float32, x []float32, w []float32, b []float32, mean float32, r float32)

@@ -116,3 +116,39 @@ func expSumAsm(kern func(x []float32, m float32) float32, step int) func(x []flo
 		return s + expSumGeneric(x[n:], m)
 	}
 }
+
+// layerNormAsm is LayerNorm with both passes (mean, then Σ(x-mean)²) summed
+// in float32 lanes and the scaling in assembly; step is the reduction step.
+func layerNormAsm(sum func(x []float32) float32, sqDev func(x []float32, mean float32) float32,
+	apply func(dst, x, w, b []float32, mean, r float32), step int) func(dst, x, w, b []float32, eps float32) {
+	return func(dst, x, w, b []float32, eps float32) {
+		if len(x) == 0 {
+			return
+		}
+		dst, w, b = dst[:len(x)], w[:len(x)], b[:len(x)]
+		n := len(x) / step * step
+		var s float32
+		if n > 0 {
+			s = sum(x[:n])
+		}
+		for _, v := range x[n:] {
+			s += v
+		}
+		mean := s / float32(len(x))
+		var ss float32
+		if n > 0 {
+			ss = sqDev(x[:n], mean)
+		}
+		for _, v := range x[n:] {
+			ss += (v - mean) * (v - mean)
+		}
+		r := float32(1 / math.Sqrt(float64(ss)/float64(len(x))+float64(eps)))
+		m := len(x) / (step / 4) * (step / 4)
+		if m > 0 {
+			apply(dst[:m], x[:m], w[:m], b[:m], mean, r)
+		}
+		for i := m; i < len(x); i++ {
+			dst[i] = (x[i]-mean)*r*w[i] + b[i]
+		}
+	}
+}

@@ -352,6 +352,33 @@ func TestElementwiseTiers(t *testing.T) {
 			if got[n] != 9 {
 				t.Fatalf("%s rmsnorm n=%d: wrote past dst", tb.name, n)
 			}
+			// LayerNorm, with a large offset so a one-pass variance would cancel.
+			xo := make([]float32, n)
+			for i := range xo {
+				xo[i] = x[i] + 1000
+			}
+			b := randVec(r, n)
+			tb.layernorm(got[:n], xo, w, b, 1e-6)
+			var mean, vr float64
+			for _, v := range xo {
+				mean += float64(v)
+			}
+			mean /= float64(n)
+			for _, v := range xo {
+				vr += (float64(v) - mean) * (float64(v) - mean)
+			}
+			rs = 1 / math.Sqrt(vr/float64(n)+1e-6)
+			for i := range xo {
+				// float32 mean of values near 1000 carries ~n·6e-5 absolute error.
+				want := (float64(xo[i])-mean)*rs*float64(w[i]) + float64(b[i])
+				tol := (float64(n)*6e-8+2e-6)*(math.Abs(want)+math.Abs(float64(b[i]))) + float64(n)*6e-5*rs*math.Abs(float64(w[i]))
+				if d := math.Abs(float64(got[i]) - want); d > tol {
+					t.Fatalf("%s layernorm n=%d [%d]: %v want %v (tol %g)", tb.name, n, i, got[i], want, tol)
+				}
+			}
+			if got[n] != 9 {
+				t.Fatalf("%s layernorm n=%d: wrote past dst", tb.name, n)
+			}
 			y := append(randVec(r, n), 9)
 			y0 := append([]float32(nil), y...)
 			tb.axpy(y[:n], 0.3, x)

@@ -107,6 +107,21 @@ func (m *matmulTask) Run(lo, hi int) {
 		gemmF(&impl, m.y, m.x, m.n, k, rows, m.data, m.typ, &s.f, lo, hi)
 		lo += (hi - lo) / impl.gemmFRows * impl.gemmFRows
 	}
+	// Row kernels per token. With several tokens, rows go in chunks of
+	// about 128 KiB so each chunk is read from DRAM once and from cache for
+	// the other tokens.
+	chunk := hi - lo
+	if m.n > 1 {
+		chunk = max(8, (128<<10)/max(rb, 1)/8*8)
+	}
+	for c0 := lo; c0 < hi; c0 += chunk {
+		m.rowsPerToken(c0, min(c0+chunk, hi), rb)
+	}
+}
+
+// rowsPerToken runs the row kernels over rows [lo, hi) for every token.
+func (m *matmulTask) rowsPerToken(lo, hi, rb int) {
+	k, rows := m.k, m.rows
 	w := m.data[lo*rb : hi*rb]
 	for t := 0; t < m.n; t++ {
 		y := m.y[t*rows+lo : t*rows+hi]
@@ -130,8 +145,6 @@ func (m *matmulTask) Run(lo, hi int) {
 	}
 }
 
-// asF32 and asU16 view little-endian weight bytes as numbers (amd64 and
-// arm64 are little-endian; GGUF data is aligned).
 func asF32(b []byte) []float32 {
 	if len(b) == 0 {
 		return nil
