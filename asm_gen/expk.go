@@ -30,7 +30,7 @@ func expConsts() {
 	expC = GLOBL("expconst", RODATA|NOPTR)
 	for i, v := range []float32{
 		-64, 88, // clamp; inputs at or below -64 give exactly 0
-		1.44269504088896341, // log2 e
+		1.44269504088896341,         // log2 e
 		0.693359375, -2.12194440e-4, // ln2 high, low
 		1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, // poly
 		1,
