@@ -25,6 +25,7 @@ func TestGolden(t *testing.T) {
 		{"d_real_width", all},
 		{"e_right_pad_gqa3", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 		{"f_rope_softcap", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
+		{"g_mm_remainders", []tensor.Type{tensor.F32, tensor.F16, tensor.Q8_0}},
 	}
 	for _, c := range cases {
 		dir := testcase.Unpack(t, c.name)
