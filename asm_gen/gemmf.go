@@ -10,15 +10,16 @@ import (
 
 // Float matrix × matrix tiles (FMA, register-blocked):
 //
-//	func gemmF32x12AVX512(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
+//	func gemmF32x12AVX512(y []float32, ystride int, pw []float32, px []float32, k int)
 //	func gemmF16x6AVX2(...)  // same signature
 //
-// compute R rows × T tokens: y[t*ystride+r] = Σ_i x[t*xstride+i]·pw[i*R+r]
-// for r < R (32 or 16), t < T (12 or 6). pw is a weight panel packed
-// transposed by Go or packF32x32 (lanes are rows); x rows are read in
-// place. Twin: rowsF32Generic etc. (float; error bounded, not bit-exact).
-// Register map: acc[t][h] holds token t, rows 16h.. (8h.. for AVX2); the
-// token rows are addressed from four bases xb[0..3] = x + 3j·xstride.
+// compute R rows × T tokens: y[t*ystride+r] = Σ_i px[i*T+t]·pw[i*R+r]
+// for r < R (32 or 16), t < T (12 or 6). pw is a weight panel and px a
+// token tile, both packed transposed (pw by Go or packF32x32; lanes are
+// rows, and packing the tokens keeps their broadcasts in one stream rather
+// than T rows whose power-of-two strides alias in L1). Twin:
+// rowsF32Generic etc. (float; error bounded, not bit-exact). Register map:
+// acc[t][h] holds token t, rows 16h.. (8h.. for AVX2).
 func gemmFKernels() {
 	gemmF("gemmF32x12AVX512", 12, 2, ZMM, 16, true)
 	gemmF("gemmF16x6AVX2", 6, 2, YMM, 8, false)
@@ -26,30 +27,11 @@ func gemmFKernels() {
 
 func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
 	R := H * lanes
-	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)")
+	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []float32, px []float32, k int)")
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s computes a %d-row × %d-token tile of a float matrix product (see gemmf.go).", name, R, T))
 	wp := Load(Param("pw").Base(), GP64())
-	xs := Load(Param("xstride"), GP64())
-	SHLQ(U8(2), xs)
-	xs3 := GP64()
-	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, xs3)
-	xb := make([]GPVirtual, (T+2)/3)
-	for j := range xb {
-		xb[j] = GP64()
-		if j == 0 {
-			Load(Param("x").Base(), xb[0])
-		} else {
-			LEAQ(Mem{Base: xb[j-1], Index: xs3, Scale: 1}, xb[j])
-		}
-	}
-	tok := func(t int) Mem {
-		m := Mem{Base: xb[t/3]}
-		if t%3 > 0 {
-			m = m.Idx(xs, uint8(t%3))
-		}
-		return m
-	}
+	xp := Load(Param("px").Base(), GP64())
 	n := Load(Param("k"), GP64())
 	acc := make([][]VecVirtual, T)
 	for t := range acc {
@@ -70,20 +52,18 @@ func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
 	for t := 0; t < T; t++ {
 		if evex {
 			for h := range w {
-				VFMADD231PS_BCST(tok(t), w[h], acc[t][h])
+				VFMADD231PS_BCST(Mem{Base: xp}.Offset(4*t), w[h], acc[t][h])
 			}
 			continue
 		}
 		b := vec()
-		VBROADCASTSS(tok(t), b)
+		VBROADCASTSS(Mem{Base: xp}.Offset(4*t), b)
 		for h := range w {
 			VFMADD231PS(b, w[h], acc[t][h])
 		}
 	}
 	ADDQ(U32(4*R), wp)
-	for _, b := range xb {
-		ADDQ(U32(4), b)
-	}
+	ADDQ(U32(4*T), xp)
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
 

@@ -14,8 +14,28 @@ import (
 // multiplies it with T tokens at a time using FMA with broadcast
 // activations. R×T is 32×12 for AVX-512 and 16×6 for AVX2.
 
-// gemmFFunc computes y[t*ystride+r] = Σ_i x[t*xstride+i]·pw[i*R+r], r < R, t < T.
-type gemmFFunc func(y []float32, ystride int, pw []float32, x []float32, xstride int, k int)
+// gemmFFunc computes y[t*ystride+r] = Σ_i px[i*T+t]·pw[i*R+r], r < R, t < T.
+type gemmFFunc func(y []float32, ystride int, pw []float32, px []float32, k int)
+
+// packTokens lays n tokens of k floats out as tiles of T: px[(tile*k+i)*T+t],
+// zero past n.
+func packTokens(px, x []float32, n, k, T int) {
+	var rows [16][]float32 // T <= 16
+	for t0 := 0; t0 < n; t0 += T {
+		nt := min(T, n-t0)
+		for t := 0; t < nt; t++ {
+			rows[t] = x[(t0+t)*k : (t0+t)*k+k]
+		}
+		dst := px[t0*k : t0*k+k*T]
+		for i := 0; i < k; i++ {
+			d := dst[i*T : i*T+T]
+			for t := 0; t < nt; t++ {
+				d[t] = rows[t][i]
+			}
+			clear(d[nt:])
+		}
+	}
+}
 
 // packFFunc packs R rows (rb bytes apart) of k elements of typ into dst[i*R+r].
 type packFFunc func(dst []float32, w []byte, rb, k int, typ tensor.Type)
@@ -47,30 +67,30 @@ func loadF(row []byte, i int, typ tensor.Type) float32 {
 // gemmFScratch is one worker's buffers for the float path.
 type gemmFScratch struct {
 	panel []float32 // k×R packed weights
-	xpad  []float32 // T×k tokens of the last, partial tile
 	ytile []float32 // T×R outputs of the partial tile
 }
 
-// gemmF multiplies rows [lo, hi) (whole panels only) with all n tokens.
-func gemmF(tb *table, y, x []float32, n, k, rows int, w []byte, typ tensor.Type, s *gemmFScratch, lo, hi int) {
+// gemmF multiplies rows [lo, hi) (whole panels only) with all n tokens,
+// packed by packTokens into px.
+func gemmF(tb *table, y, px []float32, n, k, rows int, w []byte, typ tensor.Type, s *gemmFScratch, lo, hi int) {
 	R, T := tb.gemmFRows, tb.gemmFToks
 	rb := typ.RowBytes(k)
 	s.panel = grow(s.panel, k*R)
-	s.xpad = grow(s.xpad, T*k)
 	s.ytile = grow(s.ytile, T*R)
-	if len(x) < n*k || len(y) < n*rows || len(w) < rows*rb {
-		panic(fmt.Sprintf("kernels: gemmF bounds: n %d k %d rows %d: x %d y %d w %d", n, k, rows, len(x), len(y), len(w)))
+	tiles := (n + T - 1) / T
+	if len(px) < tiles*k*T || len(y) < n*rows || len(w) < rows*rb {
+		panic(fmt.Sprintf("kernels: gemmF bounds: n %d k %d rows %d: px %d y %d w %d", n, k, rows, len(px), len(y), len(w)))
 	}
 	for r0 := lo; r0+R <= hi; r0 += R {
 		tb.packF(s.panel, w[r0*rb:], rb, k, typ)
-		for t0 := 0; t0 < n; t0 += T {
+		for tile := 0; tile < tiles; tile++ {
+			t0 := tile * T
+			xt := px[tile*k*T : (tile+1)*k*T]
 			if t0+T <= n {
-				tb.gemmF(y[t0*rows+r0:], rows, s.panel, x[t0*k:], k, k)
+				tb.gemmF(y[t0*rows+r0:], rows, s.panel, xt, k)
 				continue
 			}
-			clear(s.xpad)
-			copy(s.xpad, x[t0*k:n*k])
-			tb.gemmF(s.ytile, R, s.panel, s.xpad, k, k)
+			tb.gemmF(s.ytile, R, s.panel, xt, k)
 			for t := t0; t < n; t++ {
 				copy(y[t*rows+r0:t*rows+r0+R], s.ytile[(t-t0)*R:])
 			}

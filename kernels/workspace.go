@@ -15,6 +15,7 @@ type Workspace struct {
 	Pool    *Pool
 	acts    q8Acts
 	panel   qPanel
+	xpanel  []float32       // tokens packed for the float tile kernel
 	scratch []workerScratch // one per pool thread
 	mm      matmulTask
 }
@@ -68,7 +69,10 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		}
 	case tensor.F32, tensor.F16, tensor.BF16:
 		if impl.gemmF != nil && n >= gemmFMinTokens && rows >= impl.gemmFRows {
-			m.scratch = ws.scratch
+			T := impl.gemmFToks
+			ws.xpanel = grow(ws.xpanel, (n+T-1)/T*T*k)
+			packTokens(ws.xpanel, x, n, k, T)
+			m.scratch, m.xpanel = ws.scratch, ws.xpanel
 			m.floatTiles = true
 			ws.Pool.Run(rows, impl.gemmFRows, m)
 			*m = matmulTask{}
@@ -91,7 +95,8 @@ type matmulTask struct {
 	panel      *qPanel         // set for the packed quantized path
 	scratch    []workerScratch // claimed one per Run through next
 	next       atomic.Int32
-	floatTiles bool // the packed float path
+	floatTiles bool      // the packed float path
+	xpanel     []float32 // its packed tokens
 }
 
 func (m *matmulTask) Run(lo, hi int) {
@@ -104,7 +109,7 @@ func (m *matmulTask) Run(lo, hi int) {
 	}
 	if m.floatTiles {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
-		gemmF(&impl, m.y, m.x, m.n, k, rows, m.data, m.typ, &s.f, lo, hi)
+		gemmF(&impl, m.y, m.xpanel, m.n, k, rows, m.data, m.typ, &s.f, lo, hi)
 		lo += (hi - lo) / impl.gemmFRows * impl.gemmFRows
 	}
 	// Row kernels per token. With several tokens, rows go in chunks of
