@@ -3,6 +3,8 @@ package kernels
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Task is work over a range of items; Run(lo, hi) handles items [lo, hi).
@@ -15,12 +17,30 @@ type Task interface{ Run(lo, hi int) }
 // One Run executes at a time: a Run issued while the pool is busy (from
 // another goroutine, or from inside a Task) runs the whole range on its
 // caller instead of waiting, so nesting never deadlocks.
+//
+// Hand-offs spin for up to spinFor before parking: waking a parked
+// goroutine costs tens of microseconds on this VM, as long as a whole
+// matrix × vector product on a layer's weights, and decoding issues these
+// products back to back.
 type Pool struct {
 	threads int
 	busy    sync.Mutex
-	jobs    []chan job
-	wg      sync.WaitGroup
+	workers []*worker
+	pending atomic.Int32 // worker ranges of the current Run not yet done
+	waiting atomic.Bool  // the caller is parked on done
+	done    chan struct{}
 	closed  bool
+}
+
+// spinFor is how long a worker (or the caller) polls before parking.
+const spinFor = 200 * time.Microsecond
+
+type worker struct {
+	ready  atomic.Bool // job holds a range to run
+	parked atomic.Bool // the worker sleeps on wake
+	quit   atomic.Bool
+	job    job
+	wake   chan struct{}
 }
 
 type job struct {
@@ -34,19 +54,56 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	p := &Pool{threads: threads, jobs: make([]chan job, threads-1)}
-	for i := range p.jobs {
-		c := make(chan job, 1)
-		p.jobs[i] = c
-		go p.worker(c)
+	p := &Pool{threads: threads, done: make(chan struct{}, 1)}
+	for range threads - 1 {
+		w := &worker{wake: make(chan struct{}, 1)}
+		p.workers = append(p.workers, w)
+		go p.loop(w)
 	}
 	return p
 }
 
-func (p *Pool) worker(c chan job) {
-	for j := range c {
+// loop runs posted ranges; between them it spins, then parks.
+func (p *Pool) loop(w *worker) {
+	for {
+		if !spinUntil(w.ready.Load) {
+			w.parked.Store(true)
+			if !w.ready.Load() && !w.quit.Load() {
+				<-w.wake
+			}
+			w.parked.Store(false)
+			continue // a stale wake-up just spins again
+		}
+		if w.quit.Load() {
+			return
+		}
+		j := w.job
+		w.ready.Store(false)
 		j.t.Run(j.lo, j.hi)
-		p.wg.Done()
+		if p.pending.Add(-1) == 0 && p.waiting.Load() {
+			select {
+			case p.done <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// spinUntil polls cond for up to spinFor and reports whether it held.
+func spinUntil(cond func() bool) bool {
+	var start time.Time
+	for i := 0; ; i++ {
+		if cond() {
+			return true
+		}
+		if i&63 == 63 {
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > spinFor {
+				return false
+			}
+			runtime.Gosched()
+		}
 	}
 }
 
@@ -76,12 +133,30 @@ func (p *Pool) Run(n, grain int, t Task) {
 	}
 	// Part i gets chunks [i*chunks/parts, (i+1)*chunks/parts).
 	bound := func(i int) int { return min(n, i*chunks/parts*grain) }
-	p.wg.Add(parts - 1)
+	p.pending.Store(int32(parts - 1))
 	for i := 1; i < parts; i++ {
-		p.jobs[i-1] <- job{t, bound(i), bound(i + 1)}
+		w := p.workers[i-1]
+		w.job = job{t, bound(i), bound(i + 1)}
+		w.ready.Store(true)
+		if w.parked.Load() {
+			select {
+			case w.wake <- struct{}{}:
+			default:
+			}
+		}
 	}
 	t.Run(0, bound(1))
-	p.wg.Wait()
+	if !spinUntil(func() bool { return p.pending.Load() == 0 }) {
+		p.waiting.Store(true)
+		for p.pending.Load() != 0 {
+			<-p.done
+		}
+		p.waiting.Store(false)
+		select { // drop a wake-up that raced with the last check
+		case <-p.done:
+		default:
+		}
+	}
 }
 
 // Close stops the workers; later Runs execute on the caller alone.
@@ -92,7 +167,12 @@ func (p *Pool) Close() {
 		return
 	}
 	p.closed = true
-	for _, c := range p.jobs {
-		close(c)
+	for _, w := range p.workers {
+		w.quit.Store(true)
+		w.ready.Store(true)
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
 	}
 }
