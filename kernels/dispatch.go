@@ -77,10 +77,10 @@ func choose(want string, avail []table) (table, string) {
 	if want == "" {
 		return avail[0], ""
 	}
-	rank := map[string]int{"generic": 0, "avx2": 1, "avx512": 2}
+	rank := map[string]int{"generic": 0, "avx2": 1, "avx512": 2, "neon": 1, "sdot": 2} // neon, sdot: arm64
 	r, ok := rank[want]
 	if !ok {
-		return avail[0], fmt.Sprintf("kernels: T5GO_KERNELS=%q is not generic, avx2 or avx512; using %s", want, avail[0].name)
+		return avail[0], fmt.Sprintf("kernels: T5GO_KERNELS=%q is not generic, avx2, avx512, neon or sdot; using %s", want, avail[0].name)
 	}
 	for _, t := range avail {
 		if t.name == want {
