@@ -1,0 +1,72 @@
+//go:build arm64 && !purego
+
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// arm64 tiers (hand-written assembly in *_arm64.s):
+//
+//   - sdot: neon plus SDOT (ARMv8.2 FEAT_DotProd) for the Q8_0 and Q4_0 row
+//     dots. Optional even on ARMv8.2 cores, which fault on it, so it is
+//     offered only when cpuid reports ASIMDDP (Linux: HWCAP_ASIMDDP);
+//   - neon: Advanced SIMD only, which every arm64 CPU Go runs on has
+//     (SMULL/SADALP integer dots, FMLA float kernels);
+//   - generic: pure Go.
+//
+// T5GO_KERNELS=neon on a CPU with SDOT forces the neon tier (as avx2 on an
+// AVX-512 machine). Kernels without an arm64 version copy the generic one.
+func archTiers() []table {
+	if cpuid.CPU.Supports(cpuid.ASIMDDP) {
+		return []table{sdotTable, neonTable}
+	}
+	return []table{neonTable}
+}
+
+var neonTable = armTable("neon", "asimd",
+	rowsQArm(rowsQ8NEON, rowsQ8Generic, 34), rowsQArm(rowsQ4NEON, rowsQ4Generic, 18))
+
+var sdotTable = armTable("sdot", "asimd+asimddp",
+	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18))
+
+// armTable is the arm64 table around its quantized row kernels; the two
+// tiers share every float kernel (they need only NEON).
+func armTable(name, features string, q8, q4 rowsQFunc) table {
+	t := genericTable
+	t.name, t.features = name, features
+	t.rowsQ8, t.rowsQ4 = q8, q4
+	return t
+}
+
+// rowsQArm runs an eight-row assembly kernel on whole groups of eight rows
+// and the generic kernel on the rest, after checking the bounds the
+// assembly trusts (blk is the weight block size in bytes). It mirrors
+// rowsQAsm of the amd64 build.
+func rowsQArm(kern, gen rowsQFunc, blk int) rowsQFunc {
+	return func(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32) {
+		nb := len(xd)
+		if len(y) == 0 {
+			return
+		}
+		if len(xq) < nb*qk || len(xs) < nb || wstride < nb*blk || len(w) < (len(y)-1)*wstride+nb*blk {
+			panic(fmt.Sprintf("kernels: row kernel bounds: %d rows stride %d of %d blocks, w %d xq %d xs %d",
+				len(y), wstride, nb, len(w), len(xq), len(xs)))
+		}
+		n := len(y) &^ 7
+		if nb == 0 {
+			n = 0 // the assembly runs at least one block
+		}
+		if n > 0 {
+			kern(y[:n], w, wstride, xq, xd, xs)
+		}
+		if n < len(y) {
+			gen(y[n:], w[n*wstride:], wstride, xq, xd, xs)
+		}
+	}
+}
+
+// expSumArch: no arm64 assembly for exp yet; expSumTile uses the generic.
+func expSumArch(x []float32, m float32) (float32, bool) { return 0, false }
