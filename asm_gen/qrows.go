@@ -39,10 +39,7 @@ func rowsQ4Kernels() {
 
 // row returns the address of row r of the group at the current block.
 func (c *rowsCtx) row(r int) Mem {
-	base := c.p0
-	if r >= 4 {
-		base = c.p4
-	}
+	base := []GPVirtual{c.p0, c.p4}[r/4]
 	m := Mem{Base: base}
 	switch r % 4 {
 	case 1:
@@ -200,14 +197,14 @@ func rowsQ(c rowsCtx) {
 // AVX2: |w| times sign(x, w) with VPMADDUBSW, exact since |products| <= 127².
 func (c *rowsCtx) q8Sums(xp Register, c80, ones16 VecVirtual) VecVirtual {
 	x := YMM()
-	VMOVDQU(Mem{Base: xp}, x)
+	c.movdqu(Mem{Base: xp}, x)
 	a := make([]VecVirtual, 8)
 	for r := range a {
 		a[r] = YMM()
 		if c.vnni {
 			u := YMM()
-			VPXOR(c.row(r).Offset(2), c80, u)
-			VPXOR(a[r], a[r], a[r])
+			VPXORD(c.row(r).Offset(2), c80, u)
+			VPXORD(a[r], a[r], a[r])
 			vpdpbusd(x, u, a[r], false)
 		} else {
 			w, u, sx := YMM(), YMM(), YMM()
@@ -218,23 +215,52 @@ func (c *rowsCtx) q8Sums(xp Register, c80, ones16 VecVirtual) VecVirtual {
 			VPMADDWD(ones16, u, a[r])
 		}
 	}
-	return hsum8(a)
+	return c.hsum8(a)
+}
+
+// The VNNI kernels may get registers Y16-Y31, which VEX-only instructions
+// (VMOVDQU, VPAND, VPHADDD, VPERM2I128, VINSERTI128) cannot name, so they
+// use EVEX forms with the same effect.
+
+func (c *rowsCtx) movdqu(m Mem, v Register) {
+	if c.vnni {
+		VMOVDQU32(m, v)
+	} else {
+		VMOVDQU(m, v)
+	}
+}
+
+// hadd is VPHADDD: per 128-bit lane, [a0+a1, a2+a3, b0+b1, b2+b3].
+func (c *rowsCtx) hadd(b, a, dst VecVirtual) {
+	if !c.vnni {
+		VPHADDD(b, a, dst)
+		return
+	}
+	t1, t2 := YMM(), YMM()
+	VSHUFPS(U8(0x88), b, a, t1)
+	VSHUFPS(U8(0xdd), b, a, t2)
+	VPADDD(t2, t1, dst)
 }
 
 // hsum8 reduces eight vectors of eight int32 lanes to one vector whose lane
 // r is the sum of a[r]'s lanes.
-func hsum8(a []VecVirtual) VecVirtual {
+func (c *rowsCtx) hsum8(a []VecVirtual) VecVirtual {
 	h := make([]VecVirtual, 4)
 	for i := range h {
 		h[i] = YMM()
-		VPHADDD(a[2*i+1], a[2*i], h[i])
+		c.hadd(a[2*i+1], a[2*i], h[i])
 	}
 	lo, hi := YMM(), YMM()
-	VPHADDD(h[1], h[0], lo) // per half: rows 0-3, lanes 0-3 | rows 0-3, lanes 4-7
-	VPHADDD(h[3], h[2], hi) // the same for rows 4-7
+	c.hadd(h[1], h[0], lo) // per half: rows 0-3, lanes 0-3 | rows 0-3, lanes 4-7
+	c.hadd(h[3], h[2], hi) // the same for rows 4-7
 	t1, t2 := YMM(), YMM()
-	VPERM2I128(U8(0x20), hi, lo, t1)
-	VPERM2I128(U8(0x31), hi, lo, t2)
+	if c.vnni {
+		VSHUFI64X2(U8(0), hi, lo, t1) // [lo.lane0, hi.lane0]
+		VSHUFI64X2(U8(3), hi, lo, t2) // [lo.lane1, hi.lane1]
+	} else {
+		VPERM2I128(U8(0x20), hi, lo, t1)
+		VPERM2I128(U8(0x31), hi, lo, t2)
+	}
 	VPADDD(t2, t1, t1)
 	return t1
 }
@@ -244,22 +270,32 @@ func hsum8(a []VecVirtual) VecVirtual {
 // low 128 bits row r, high row r+1; low nibbles meet x[0:16], high x[16:32].
 func (c *rowsCtx) q4Sums(xp Register, m0f, ones16 VecVirtual) VecVirtual {
 	xlo, xhi := YMM(), YMM()
-	VBROADCASTI128(Mem{Base: xp}, xlo)
-	VBROADCASTI128(Mem{Base: xp}.Offset(16), xhi)
+	if c.vnni {
+		VBROADCASTI32X4(Mem{Base: xp}, xlo)
+		VBROADCASTI32X4(Mem{Base: xp}.Offset(16), xhi)
+	} else {
+		VBROADCASTI128(Mem{Base: xp}, xlo)
+		VBROADCASTI128(Mem{Base: xp}.Offset(16), xhi)
+	}
 	a := make([]VecVirtual, 4)
 	for i := range a {
 		q, hi := YMM(), YMM()
-		VMOVDQU(c.row(2*i).Offset(2), q.AsX())
-		VINSERTI128(U8(1), c.row(2*i+1).Offset(2), q, q)
-		VPSRLW(U8(4), q, hi)
-		VPAND(m0f, q, q)
-		VPAND(m0f, hi, hi)
 		a[i] = YMM()
 		if c.vnni {
-			VPXOR(a[i], a[i], a[i])
+			VMOVDQU32(c.row(2*i).Offset(2), q.AsX())
+			VINSERTI32X4(U8(1), c.row(2*i+1).Offset(2), q, q)
+			VPSRLW(U8(4), q, hi)
+			VPANDD(m0f, q, q)
+			VPANDD(m0f, hi, hi)
+			VPXORD(a[i], a[i], a[i])
 			vpdpbusd(xlo, q, a[i], false)
 			vpdpbusd(xhi, hi, a[i], false)
 		} else {
+			VMOVDQU(c.row(2*i).Offset(2), q.AsX())
+			VINSERTI128(U8(1), c.row(2*i+1).Offset(2), q, q)
+			VPSRLW(U8(4), q, hi)
+			VPAND(m0f, q, q)
+			VPAND(m0f, hi, hi)
 			VPMADDUBSW(xlo, q, q)
 			VPMADDUBSW(xhi, hi, hi)
 			VPADDW(hi, q, q)
@@ -267,8 +303,8 @@ func (c *rowsCtx) q4Sums(xp Register, m0f, ones16 VecVirtual) VecVirtual {
 		}
 	}
 	h1, h2, h := YMM(), YMM(), YMM()
-	VPHADDD(a[1], a[0], h1)
-	VPHADDD(a[3], a[2], h2)
-	VPHADDD(h2, h1, h)
+	c.hadd(a[1], a[0], h1)
+	c.hadd(a[3], a[2], h2)
+	c.hadd(h2, h1, h)
 	return h
 }

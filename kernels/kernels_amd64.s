@@ -294,58 +294,70 @@ rowsQ8VNNI_block:
 	ADDQ       $0x00000110, R13
 
 	// int32 block sums of the eight rows
-	VMOVDQU    (R9), Y3
-	VPXOR      2(DI), Y1, Y5
-	VPXOR      Y4, Y4, Y4
+	VMOVDQU32  (R9), Y3
+	VPXORD     2(DI), Y1, Y5
+	VPXORD     Y4, Y4, Y4
 	VPDPBUSD   Y3, Y5, Y4
-	VPXOR      2(DI)(BX*1), Y1, Y7
-	VPXOR      Y5, Y5, Y5
-	VPDPBUSD   Y3, Y7, Y5
-	VPXOR      2(DI)(BX*2), Y1, Y8
-	VPXOR      Y7, Y7, Y7
-	VPDPBUSD   Y3, Y8, Y7
-	VPXOR      2(DI)(SI*1), Y1, Y9
-	VPXOR      Y8, Y8, Y8
-	VPDPBUSD   Y3, Y9, Y8
-	VPXOR      2(R8), Y1, Y10
-	VPXOR      Y9, Y9, Y9
-	VPDPBUSD   Y3, Y10, Y9
-	VPXOR      2(R8)(BX*1), Y1, Y11
-	VPXOR      Y10, Y10, Y10
-	VPDPBUSD   Y3, Y11, Y10
-	VPXOR      2(R8)(BX*2), Y1, Y12
-	VPXOR      Y11, Y11, Y11
-	VPDPBUSD   Y3, Y12, Y11
-	VPXOR      2(R8)(SI*1), Y1, Y13
-	VPXOR      Y12, Y12, Y12
-	VPDPBUSD   Y3, Y13, Y12
-	VPHADDD    Y5, Y4, Y3
-	VPHADDD    Y8, Y7, Y4
-	VPHADDD    Y10, Y9, Y5
-	VPHADDD    Y12, Y11, Y7
-	VPHADDD    Y4, Y3, Y3
-	VPHADDD    Y7, Y5, Y4
-	VPERM2I128 $0x20, Y4, Y3, Y5
-	VPERM2I128 $0x31, Y4, Y3, Y3
-	VPADDD     Y3, Y5, Y5
+	VPXORD     2(DI)(BX*1), Y1, Y5
+	VPXORD     Y6, Y6, Y6
+	VPDPBUSD   Y3, Y5, Y6
+	VPXORD     2(DI)(BX*2), Y1, Y5
+	VPXORD     Y7, Y7, Y7
+	VPDPBUSD   Y3, Y5, Y7
+	VPXORD     2(DI)(SI*1), Y1, Y5
+	VPXORD     Y8, Y8, Y8
+	VPDPBUSD   Y3, Y5, Y8
+	VPXORD     2(R8), Y1, Y5
+	VPXORD     Y9, Y9, Y9
+	VPDPBUSD   Y3, Y5, Y9
+	VPXORD     2(R8)(BX*1), Y1, Y5
+	VPXORD     Y10, Y10, Y10
+	VPDPBUSD   Y3, Y5, Y10
+	VPXORD     2(R8)(BX*2), Y1, Y5
+	VPXORD     Y11, Y11, Y11
+	VPDPBUSD   Y3, Y5, Y11
+	VPXORD     2(R8)(SI*1), Y1, Y5
+	VPXORD     Y12, Y12, Y12
+	VPDPBUSD   Y3, Y5, Y12
+	VSHUFPS    $0x88, Y6, Y4, Y3
+	VSHUFPS    $0xdd, Y6, Y4, Y5
+	VPADDD     Y5, Y3, Y3
+	VSHUFPS    $0x88, Y8, Y7, Y5
+	VSHUFPS    $0xdd, Y8, Y7, Y14
+	VPADDD     Y14, Y5, Y5
+	VSHUFPS    $0x88, Y10, Y9, Y14
+	VSHUFPS    $0xdd, Y10, Y9, Y15
+	VPADDD     Y15, Y14, Y14
+	VSHUFPS    $0x88, Y12, Y11, Y15
+	VSHUFPS    $0xdd, Y12, Y11, Y16
+	VPADDD     Y16, Y15, Y15
+	VSHUFPS    $0x88, Y5, Y3, Y16
+	VSHUFPS    $0xdd, Y5, Y3, Y3
+	VPADDD     Y3, Y16, Y3
+	VSHUFPS    $0x88, Y15, Y14, Y5
+	VSHUFPS    $0xdd, Y15, Y14, Y14
+	VPADDD     Y14, Y5, Y5
+	VSHUFI64X2 $0x00, Y5, Y3, Y14
+	VSHUFI64X2 $0x03, Y5, Y3, Y3
+	VPADDD     Y3, Y14, Y14
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
 	VPBROADCASTD (R11), Y3
 	VPSLLD       $0x07, Y3, Y3
-	VPSUBD       Y3, Y5, Y5
+	VPSUBD       Y3, Y14, Y14
 
 	// scales: gather the rows' fp16 d, times the activation d
 	KXNORW       K1, K1, K1
-	VPGATHERDD   (DI)(Y0*1), K1, Y6
-	VPMOVDW      Y6, X6
-	VCVTPH2PS    X6, Y3
-	VBROADCASTSS (R10), Y4
-	VMULPS       Y4, Y3, Y3
+	VPGATHERDD   (DI)(Y0*1), K1, Y13
+	VPMOVDW      Y13, X13
+	VCVTPH2PS    X13, Y3
+	VBROADCASTSS (R10), Y5
+	VMULPS       Y5, Y3, Y3
 
 	// acc += float32(isum) * (dw*dx)
-	VCVTDQ2PS Y5, Y4
-	VMULPS    Y3, Y4, Y4
-	VADDPS    Y4, Y2, Y2
+	VCVTDQ2PS Y14, Y5
+	VMULPS    Y3, Y5, Y5
+	VADDPS    Y5, Y2, Y2
 	ADDQ      $0x00000022, DI
 	ADDQ      $0x00000022, R8
 	ADDQ      $0x00000020, R9
@@ -529,43 +541,49 @@ rowsQ4VNNI_block:
 	ADDQ       $0x00000090, R13
 
 	// int32 block sums of the eight rows
-	VBROADCASTI128 (R9), Y3
-	VBROADCASTI128 16(R9), Y4
-	VMOVDQU        2(DI), X5
-	VINSERTI128    $0x01, 2(DI)(BX*1), Y5, Y5
-	VPSRLW         $0x04, Y5, Y6
-	VPAND          Y1, Y5, Y5
-	VPAND          Y1, Y6, Y6
-	VPXOR          Y7, Y7, Y7
-	VPDPBUSD       Y3, Y5, Y7
-	VPDPBUSD       Y4, Y6, Y7
-	VMOVDQU        2(DI)(BX*2), X8
-	VINSERTI128    $0x01, 2(DI)(SI*1), Y8, Y8
-	VPSRLW         $0x04, Y8, Y6
-	VPAND          Y1, Y8, Y8
-	VPAND          Y1, Y6, Y6
-	VPXOR          Y12, Y12, Y12
-	VPDPBUSD       Y3, Y8, Y12
-	VPDPBUSD       Y4, Y6, Y12
-	VMOVDQU        2(R8), X9
-	VINSERTI128    $0x01, 2(R8)(BX*1), Y9, Y9
-	VPSRLW         $0x04, Y9, Y6
-	VPAND          Y1, Y9, Y9
-	VPAND          Y1, Y6, Y6
-	VPXOR          Y13, Y13, Y13
-	VPDPBUSD       Y3, Y9, Y13
-	VPDPBUSD       Y4, Y6, Y13
-	VMOVDQU        2(R8)(BX*2), X10
-	VINSERTI128    $0x01, 2(R8)(SI*1), Y10, Y10
-	VPSRLW         $0x04, Y10, Y6
-	VPAND          Y1, Y10, Y10
-	VPAND          Y1, Y6, Y6
-	VPXOR          Y14, Y14, Y14
-	VPDPBUSD       Y3, Y10, Y14
-	VPDPBUSD       Y4, Y6, Y14
-	VPHADDD        Y12, Y7, Y3
-	VPHADDD        Y14, Y13, Y4
-	VPHADDD        Y4, Y3, Y3
+	VBROADCASTI32X4 (R9), Y3
+	VBROADCASTI32X4 16(R9), Y4
+	VMOVDQU32       2(DI), X5
+	VINSERTI32X4    $0x01, 2(DI)(BX*1), Y5, Y5
+	VPSRLW          $0x04, Y5, Y6
+	VPANDD          Y1, Y5, Y5
+	VPANDD          Y1, Y6, Y6
+	VPXORD          Y7, Y7, Y7
+	VPDPBUSD        Y3, Y5, Y7
+	VPDPBUSD        Y4, Y6, Y7
+	VMOVDQU32       2(DI)(BX*2), X8
+	VINSERTI32X4    $0x01, 2(DI)(SI*1), Y8, Y8
+	VPSRLW          $0x04, Y8, Y6
+	VPANDD          Y1, Y8, Y8
+	VPANDD          Y1, Y6, Y6
+	VPXORD          Y9, Y9, Y9
+	VPDPBUSD        Y3, Y8, Y9
+	VPDPBUSD        Y4, Y6, Y9
+	VMOVDQU32       2(R8), X10
+	VINSERTI32X4    $0x01, 2(R8)(BX*1), Y10, Y10
+	VPSRLW          $0x04, Y10, Y6
+	VPANDD          Y1, Y10, Y10
+	VPANDD          Y1, Y6, Y6
+	VPXORD          Y11, Y11, Y11
+	VPDPBUSD        Y3, Y10, Y11
+	VPDPBUSD        Y4, Y6, Y11
+	VMOVDQU32       2(R8)(BX*2), X12
+	VINSERTI32X4    $0x01, 2(R8)(SI*1), Y12, Y12
+	VPSRLW          $0x04, Y12, Y6
+	VPANDD          Y1, Y12, Y12
+	VPANDD          Y1, Y6, Y6
+	VPXORD          Y13, Y13, Y13
+	VPDPBUSD        Y3, Y12, Y13
+	VPDPBUSD        Y4, Y6, Y13
+	VSHUFPS         $0x88, Y9, Y7, Y3
+	VSHUFPS         $0xdd, Y9, Y7, Y4
+	VPADDD          Y4, Y3, Y3
+	VSHUFPS         $0x88, Y13, Y11, Y4
+	VSHUFPS         $0xdd, Y13, Y11, Y6
+	VPADDD          Y6, Y4, Y4
+	VSHUFPS         $0x88, Y4, Y3, Y6
+	VSHUFPS         $0xdd, Y4, Y3, Y3
+	VPADDD          Y3, Y6, Y3
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
 	VPBROADCASTD (R11), Y4
@@ -574,9 +592,9 @@ rowsQ4VNNI_block:
 
 	// scales: gather the rows' fp16 d, times the activation d
 	KXNORW       K1, K1, K1
-	VPGATHERDD   (DI)(Y0*1), K1, Y11
-	VPMOVDW      Y11, X11
-	VCVTPH2PS    X11, Y4
+	VPGATHERDD   (DI)(Y0*1), K1, Y14
+	VPMOVDW      Y14, X14
+	VCVTPH2PS    X14, Y4
 	VBROADCASTSS (R10), Y6
 	VMULPS       Y6, Y4, Y4
 

@@ -19,3 +19,41 @@ func rowsQ4NEON(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 
 //go:noescape
 func rowsQ4SDOT(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
+
+// Float kernels (rowsf_arm64.s): rowsF32Func / rowsF16Func over len(y)
+// rows, a multiple of 4, and the first len(x)&^15 elements of each row.
+//
+//go:noescape
+func rowsF32NEON(y []float32, w []float32, x []float32)
+
+//go:noescape
+func rowsF16NEON(y []float32, w []uint16, x []float32)
+
+//go:noescape
+func rowsBF16NEON(y []float32, w []uint16, x []float32)
+
+// Vector kernels (elem_arm64.s): lengths are nonzero multiples of the step,
+// 32 for dotNEON and 16 for the others.
+//
+//go:noescape
+func dotNEON(a, b []float32) float32
+
+//go:noescape
+func axpyNEON(y []float32, a float32, x []float32)
+
+//go:noescape
+func rmsApplyNEON(dst, x, w []float32, r float32)
+
+//go:noescape
+func sumNEON(x []float32) float32
+
+//go:noescape
+func sqDevNEON(x []float32, mean float32) float32
+
+//go:noescape
+func lnApplyNEON(dst, x, w, b []float32, mean, r float32)
+
+// gemmF16x6NEON is gemmFFunc for 16 rows × 6 tokens (gemmf_arm64.s).
+//
+//go:noescape
+func gemmF16x6NEON(y []float32, ystride int, pw []float32, px []float32, k int)
