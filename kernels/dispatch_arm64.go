@@ -5,6 +5,8 @@ package kernels
 import (
 	"fmt"
 
+	"github.com/t5go/t5go/tensor"
+
 	"github.com/klauspost/cpuid/v2"
 )
 
@@ -33,11 +35,24 @@ var sdotTable = armTable("sdot", "asimd+asimddp",
 	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18))
 
 // armTable is the arm64 table around its quantized row kernels; the two
-// tiers share every float kernel (they need only NEON).
+// tiers share every float kernel (they need only NEON). Still generic:
+// GELU, gated GELU and softmax's exp (no vector exp yet), the Q8_0
+// activation quantizer, and the packed quantized tile path (gemmQ nil:
+// MatMul runs the row kernels per token, rows in cache-sized chunks).
 func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t := genericTable
 	t.name, t.features = name, features
 	t.rowsQ8, t.rowsQ4 = q8, q4
+	t.rowsF32 = rowsFArm(rowsF32NEON, rowsF32Generic)
+	t.rowsF16 = rowsFArm(rowsF16NEON, rowsF16Generic)
+	t.rowsBF16 = rowsFArm(rowsBF16NEON, rowsBF16Generic)
+	t.dot = dotArm
+	t.axpy = axpyArm
+	t.rmsnorm = rmsNormArm
+	t.layernorm = layerNormArm
+	t.gemmF = gemmF16x6NEON
+	t.packF = func(dst []float32, w []byte, rb, k int, typ tensor.Type) { packFGeneric(dst, w, rb, k, typ, 16) }
+	t.gemmFRows, t.gemmFToks = 16, 6
 	return t
 }
 
