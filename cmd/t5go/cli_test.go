@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"io"
@@ -90,5 +91,42 @@ func TestBadFlagsAreOneClearLine(t *testing.T) {
 	}
 	if err := runGenerate([]string{"-m", filepath.Join(t.TempDir(), "missing.gguf"), "-p", "x"}); err == nil || !strings.Contains(err.Error(), "missing.gguf") {
 		t.Errorf("a missing model: %v", err)
+	}
+}
+
+// t5go tokenize on the real Gemma 3 tokenizer (gzipped in tokenizer/testdata)
+// prints the golden ids, from tokenizer.json and with --jsonl.
+func TestCLITokenize(t *testing.T) {
+	zf, err := os.Open("../../tokenizer/testdata/tokenizer.json.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zf.Close()
+	zr, err := gzip.NewReader(zf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "tokenizer.json")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, zr); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	text := "The quick brown fox jumps over the lazy dog."
+	want := "2 818 3823 8864 37423 38167 1024 506 31770 4799 236761"
+	got, err := capture(t, func() error { return runTokenize([]string{"--vocab", path, text}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range strings.Fields(want) {
+		if !strings.Contains(got, id) {
+			t.Fatalf("tokenize printed %q, want the ids %s", got, want)
+		}
+	}
+	if err := runTokenize([]string{text}); err == nil {
+		t.Error("missing --vocab should be an error")
 	}
 }
