@@ -35,9 +35,8 @@ var sdotTable = armTable("sdot", "asimd+asimddp",
 	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18))
 
 // armTable is the arm64 table around its quantized row kernels; the two
-// tiers share every float kernel (they need only NEON). Still generic:
-// GELU, gated GELU and softmax's exp (no vector exp yet), the Q8_0
-// activation quantizer, and the packed quantized tile path (gemmQ nil:
+// tiers share every float kernel (they need only NEON). Still generic: the
+// Q8_0 activation quantizer and the packed quantized tile path (gemmQ nil:
 // MatMul runs the row kernels per token, rows in cache-sized chunks).
 func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t := genericTable
@@ -50,6 +49,9 @@ func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t.axpy = axpyArm
 	t.rmsnorm = rmsNormArm
 	t.layernorm = layerNormArm
+	t.geluMul = geluMulArm
+	t.gelu = geluArm
+	t.expSum = expSumArm
 	t.gemmF = gemmF16x6NEON
 	t.packF = func(dst []float32, w []byte, rb, k int, typ tensor.Type) { packFGeneric(dst, w, rb, k, typ, 16) }
 	t.gemmFRows, t.gemmFToks = 16, 6
@@ -82,6 +84,3 @@ func rowsQArm(kern, gen rowsQFunc, blk int) rowsQFunc {
 		}
 	}
 }
-
-// expSumArch: no arm64 assembly for exp yet; expSumTile uses the generic.
-func expSumArch(x []float32, m float32) (float32, bool) { return 0, false }

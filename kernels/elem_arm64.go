@@ -106,3 +106,41 @@ func layerNormArm(dst, x, w, b []float32, eps float32) {
 		dst[i] = (x[i]-mean)*r*w[i] + b[i]
 	}
 }
+
+// geluMulArm, geluArm and expSumArm run the vector-exp kernels on whole
+// steps of 8 and the generic code on the tail.
+func geluMulArm(dst, gate, up []float32) {
+	dst, up = dst[:len(gate)], up[:len(gate)]
+	n := len(gate) &^ 7
+	if n > 0 {
+		geluMulNEON(dst[:n], gate[:n], up[:n])
+	}
+	geluTanhMulGeneric(dst[n:], gate[n:], up[n:])
+}
+
+func geluArm(dst, x []float32) {
+	dst = dst[:len(x)]
+	n := len(x) &^ 7
+	if n > 0 {
+		geluNEON(dst[:n], x[:n])
+	}
+	geluTanhGeneric(dst[n:], x[n:])
+}
+
+func expSumArm(x []float32, m float32) float32 {
+	n := len(x) &^ 7
+	var s float32
+	if n > 0 {
+		s = expSumNEON(x[:n], m)
+	}
+	return s + expSumGeneric(x[n:], m)
+}
+
+// expSumArch is the selected tier's expSum as a direct call (see
+// expSumTile): both arm64 tiers use expSumNEON.
+func expSumArch(x []float32, m float32) (float32, bool) {
+	if impl.name != "neon" && impl.name != "sdot" {
+		return 0, false
+	}
+	return expSumArm(x, m), true
+}

@@ -57,3 +57,14 @@ func lnApplyNEON(dst, x, w, b []float32, mean, r float32)
 //
 //go:noescape
 func gemmF16x6NEON(y []float32, ystride int, pw []float32, px []float32, k int)
+
+// Vector-exp kernels (exp_arm64.s): lengths are nonzero multiples of 8.
+//
+//go:noescape
+func geluMulNEON(dst, gate, up []float32)
+
+//go:noescape
+func geluNEON(dst, x []float32)
+
+//go:noescape
+func expSumNEON(x []float32, m float32) float32
