@@ -55,8 +55,8 @@ func (st *State) Encode(in EncoderInput) error {
 	for l := range enc.Layers {
 		sliding := c.Enc.Sliding[l]
 		in := layerInput{n: n, posBase: 0, posMod: S, rope: st.encRope.table(sliding)}
-		st.attnEnc = encAttnTask{st: st, c: &c.Enc, sliding: sliding}
-		st.layer(&enc.Layers[l], &c.Enc, in, nil, st.encAttend)
+		st.attnEnc = encAttnTask{c: &c.Enc, sliding: sliding}
+		st.layer(&enc.Layers[l], &c.Enc, in, st.encTransposeV, st.encAttend)
 		st.trace("encoder_layer_outputs", l, st.x[:n*H])
 	}
 	for t := range n {
@@ -134,44 +134,75 @@ func (st *State) buildCross() {
 	st.crossBuilds++
 }
 
-// encAttnTask is bidirectional attention over the encoder sequence; items are
-// (query row, KV head) pairs, each attending with the query heads that share
-// that KV head in one pass over the keys (GQA).
+// encAttnTask says which layer the encoder's attention is running.
 type encAttnTask struct {
-	st      *State
 	c       *StackConfig
 	sliding bool
-	lo      int // first query row of this chunk
 }
 
+// encAttend is bidirectional attention for the chunk's query rows [lo, hi):
+// per sequence and KV head, blocks of query rows with the query heads that
+// share the KV head go through blocked attention over the keys they may see
+// (the row's window on sliding layers, and never padding).
 func (st *State) encAttend(lo, hi int) {
-	t := &st.attnEnc
-	t.lo = lo
-	st.ws.Pool.Run((hi-lo)*t.c.KVHeads, 4, t)
+	c := st.attnEnc.c
+	sliding := st.attnEnc.sliding
+	S, d := st.s, c.HeadDim
+	G := c.Heads / c.KVHeads
+	qw, kvw := c.Heads*d, c.KVHeads*d
+	a := &st.tiled
+	a.ws, a.rowsPerQuery = st.ws, G
+	for r0 := lo; r0 < hi; {
+		b := r0 / S
+		r1 := min(hi, (b+1)*S) // rows of one sequence
+		block := r1 - r0
+		if sliding {
+			block = slidingRows
+		}
+		for q0 := r0; q0 < r1; q0 += block {
+			q1 := min(r1, q0+block)
+			i0, n := q0-b*S, q1-q0
+			spans := st.encSpans[b]
+			a.window = nil
+			if sliding {
+				first, _ := encoderWindow(i0, c.Window)
+				_, last := encoderWindow(i0+n-1, c.Window)
+				spans = clipSpans(st.spanBuf[:0], spans, first, last)
+				a.window = func(r int) (int, int) { return encoderWindow(i0+r, c.Window) }
+			}
+			for g := range c.KVHeads {
+				a.qb, a.ob = grow(a.qb, n*G*d), grow(a.ob, n*G*d)
+				for r := range n {
+					src := (q0-lo+r)*qw + g*G*d
+					copy(a.qb[r*G*d:(r+1)*G*d], st.q[src:src+G*d])
+				}
+				vt := st.vT[(b*c.KVHeads+g)*d*S:]
+				a.attend(a.ob, a.qb, n*G, d, attnScale(c), st.k[b*S*kvw+g*d:], kvw, vt, S, spans)
+				for r := range n {
+					dst := (q0-lo+r)*qw + g*G*d
+					copy(st.att[dst:dst+G*d], a.ob[r*G*d:(r+1)*G*d])
+				}
+			}
+		}
+		r0 = r1
+	}
 }
 
-func (t *encAttnTask) Run(lo, hi int) {
-	st, c := t.st, t.c
-	S, d := st.s, c.HeadDim
-	qw, kvw := c.Heads*d, c.KVHeads*d
-	group := c.Heads / c.KVHeads
-	scale := attnScale(c)
-	var spanBuf [8]kernels.Span
-	var parts [1]kernels.KV
-	for it := lo; it < hi; it++ {
-		g := it % c.KVHeads
-		local := it / c.KVHeads // row within the chunk
-		row := t.lo + local     // b·S + i
-		b, i := row/S, row%S
-		spans := st.encSpans[b]
-		if t.sliding {
-			a, z := encoderWindow(i, c.Window)
-			spans = clipSpans(spanBuf[:0], spans, a, z)
+// encTransposeV lays the layer's values out per sequence and KV head as
+// [HeadDim × S], so blocked attention reads value tiles as rows.
+func (st *State) encTransposeV() {
+	c := st.attnEnc.c
+	S, d, kvw := st.s, c.HeadDim, c.KVHeads*c.HeadDim
+	for b := range st.b {
+		for g := range c.KVHeads {
+			vt := st.vT[(b*c.KVHeads+g)*d*S:]
+			for j := range S {
+				row := st.v[(b*S+j)*kvw+g*d:]
+				for i := range d {
+					vt[i*S+j] = row[i]
+				}
+			}
 		}
-		base := b*S*kvw + g*d
-		parts[0] = kernels.KV{K: st.k[base:], V: st.v[base:], Stride: kvw, Spans: spans}
-		q0, q1 := local*qw+g*group*d, local*qw+(g+1)*group*d
-		kernels.AttendBlock(st.att[q0:q1], st.q[q0:q1], group, scale, parts[:])
 	}
 }
 

@@ -25,6 +25,7 @@ func (m *Model) StateBytes(lim Limits) int64 {
 	dkvw := int64(c.Dec.KVHeads * c.Dec.HeadDim)
 	ffn := int64(max(c.Enc.FFN, c.Dec.FFN))
 	floats := n*H + 2*n*kvw + // residual stream, keys and values
+		B*S*int64(c.Enc.KVHeads*c.Enc.HeadDim) + // values transposed for blocked attention
 		nc*(2*H+2*qw+2*ffn) + // per-chunk activations
 		B*S*H + // encoder output
 		int64(c.Dec.Layers)*2*B*(S+T)*dkvw + // cross and self caches (self at most T)

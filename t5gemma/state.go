@@ -36,6 +36,7 @@ type State struct {
 	last     []float32 // [Batch·Chunk × H] the decoder's final hidden states
 	q, att   []float32 // [chunk × Heads·HeadDim]
 	k, v     []float32 // [n × KVHeads·HeadDim]
+	vT       []float32 // encoder values per sequence and KV head, [HeadDim × S]
 	gate, up []float32 // [chunk × FFN]
 	encRope  stackRope
 	decRope  stackRope
@@ -52,6 +53,8 @@ type State struct {
 	logits      []float32         // see Decode
 	selfSpans   [][2]kernels.Span // per decoder attention item: its self-key spans (Attend lets its parts escape, so no stack arrays)
 	attnEnc     encAttnTask       //
+	tiled       tiledAttn         // blocked attention scratch (encoder)
+	spanBuf     []kernels.Span    //
 	attnDec     decAttnTask       //
 }
 
@@ -93,6 +96,7 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 		last: make([]float32, lim.Batch*lim.Chunk*H),
 		q:    make([]float32, nc*qw), att: make([]float32, nc*qw),
 		k: make([]float32, n*kvw), v: make([]float32, n*kvw),
+		vT:   make([]float32, lim.Batch*lim.EncLen*c.Enc.KVHeads*c.Enc.HeadDim),
 		gate: make([]float32, nc*ffn), up: make([]float32, nc*ffn),
 		encRope:  newStackRope(&c.Enc, lim.EncLen),
 		decRope:  newStackRope(&c.Dec, lim.DecLen),
