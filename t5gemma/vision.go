@@ -24,7 +24,8 @@ type VisionState struct {
 	q, k, v, att   []float32 // [P × C]
 	up             []float32 // [P × F]
 	pooled, normed []float32 // [M × C]
-	attn           visionAttnTask
+	vT             []float32 // values transposed, [C × P]
+	tiled          tiledAttn
 }
 
 // NewVisionState allocates the tower's activations.
@@ -43,6 +44,7 @@ func (m *Model) NewVisionState(pool *kernels.Pool) (*VisionState, error) {
 		q: make([]float32, P*C), k: make([]float32, P*C), v: make([]float32, P*C), att: make([]float32, P*C),
 		up:     make([]float32, P*vc.FFN),
 		pooled: make([]float32, M*C), normed: make([]float32, M*C),
+		vT: make([]float32, C*P),
 	}, nil
 }
 
@@ -138,9 +140,8 @@ func (vs *VisionState) layer(L *VisionLayer, P int) {
 	vs.linear(vs.q, h, P, L.Q, L.QB, C)
 	vs.linear(vs.k, h, P, L.K, L.KB, C)
 	vs.linear(vs.v, h, P, L.V, L.VB, C)
-	// full bidirectional attention
-	vs.attn = visionAttnTask{vs: vs, P: P}
-	vs.ws.Pool.Run(P*vc.Heads, 8, &vs.attn)
+	// full bidirectional attention, one head at a time
+	vs.attend(P)
 	// out_proj, residual
 	vs.linear(o, vs.att, P, L.Out, L.OutB, C)
 	kernels.Add(x, o)
@@ -163,22 +164,29 @@ func (vs *VisionState) linear(y, x []float32, n int, w tensor.Tensor, b []float3
 	}
 }
 
-type visionAttnTask struct {
-	vs *VisionState
-	P  int
-}
-
-func (t *visionAttnTask) Run(lo, hi int) {
-	vs := t.vs
+// attend is full bidirectional attention of every head through blocked
+// attention over all P patches.
+func (vs *VisionState) attend(P int) {
 	vc := vs.m.Config.Vision
 	C, heads := vc.Hidden, vc.Heads
 	d := C / heads
+	for j := range P {
+		for c, x := range vs.v[j*C : (j+1)*C] {
+			vs.vT[c*P+j] = x
+		}
+	}
+	a := &vs.tiled
+	a.ws, a.rowsPerQuery, a.window = vs.ws, 1, nil
+	a.qb, a.ob = grow(a.qb, P*d), grow(a.ob, P*d)
+	spans := []kernels.Span{{Lo: 0, Hi: P}}
 	scale := float32(1 / math.Sqrt(float64(d)))
-	spans := []kernels.Span{{Lo: 0, Hi: t.P}}
-	var parts [1]kernels.KV
-	for it := lo; it < hi; it++ {
-		hd, tok := it%heads, it/heads
-		parts[0] = kernels.KV{K: vs.k[hd*d:], V: vs.v[hd*d:], Stride: C, Spans: spans}
-		kernels.Attend(vs.att[tok*C+hd*d:tok*C+(hd+1)*d], vs.q[tok*C+hd*d:tok*C+(hd+1)*d], scale, parts[:])
+	for h := range heads {
+		for t := range P {
+			copy(a.qb[t*d:(t+1)*d], vs.q[t*C+h*d:])
+		}
+		a.attend(a.ob, a.qb, P, d, scale, vs.k[h*d:], C, vs.vT[h*d*P:], P, spans)
+		for t := range P {
+			copy(vs.att[t*C+h*d:t*C+(h+1)*d], a.ob[t*d:])
+		}
 	}
 }
