@@ -8,10 +8,12 @@ import (
 
 // gemmQ32x6VNNI: a register-blocked quantized matrix × matrix tile.
 //
-//	func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+//	func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 //
 // It computes 32 weight rows × 6 tokens over nb blocks:
-// y[t*ystride+r] for r < 32, t < 6. The operands are packed by Go
+// y[t*ystride+r] for r < 32, t < 6. With accum != 0 the float
+// accumulators start from y instead of 0, so Go can split k into chunks
+// that stay in L1 and still add the blocks in order (bit-exact). The operands are packed by Go
 // (gemmq.go in ../kernels), per block b:
 //
 //	pw: 32 float32 row scales, then for k-group g = 0..7 the 32 rows' four
@@ -26,7 +28,7 @@ import (
 func gemmQKernels() {
 	const T, H = 6, 2
 	name := "gemmQ32x6VNNI"
-	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)")
+	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)")
 	Pragma("noescape")
 	Doc(name + " computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).")
 	wp := Load(Param("pw").Base(), GP64())
@@ -35,12 +37,31 @@ func gemmQKernels() {
 	cp := Load(Param("xc").Base(), GP64())
 	nb := Load(Param("nb"), GP64())
 	var fa, ia [T][H]VecVirtual
+	yp := Load(Param("y").Base(), GP64())
+	ys := Load(Param("ystride"), GP64())
+	SHLQ(U8(2), ys)
+	y3 := GP64()
+	LEAQ(Mem{Base: ys, Index: ys, Scale: 2}, y3)
+	ADDQ(yp, y3)
+	ytok := func(t int) Mem {
+		return []Mem{{Base: yp}, {Base: yp, Index: ys, Scale: 1}, {Base: yp, Index: ys, Scale: 2},
+			{Base: y3}, {Base: y3, Index: ys, Scale: 1}, {Base: y3, Index: ys, Scale: 2}}[t]
+	}
 	for t := range fa {
 		for h := range fa[t] {
 			fa[t][h] = ZMM()
 			VXORPS(fa[t][h], fa[t][h], fa[t][h])
 		}
 	}
+	acc := Load(Param("accum"), GP64())
+	TESTQ(acc, acc)
+	JZ(LabelRef(name + "_start"))
+	for t := range fa {
+		for h := range fa[t] {
+			VMOVUPS(ytok(t).Offset(64*h), fa[t][h])
+		}
+	}
+	Label(name + "_start")
 	TESTQ(nb, nb)
 	JZ(LabelRef(name + "_store"))
 
@@ -87,17 +108,9 @@ func gemmQKernels() {
 	JNZ(LabelRef(name + "_block"))
 
 	Label(name + "_store")
-	yp := Load(Param("y").Base(), GP64())
-	ys := Load(Param("ystride"), GP64())
-	SHLQ(U8(2), ys)
-	y3 := GP64()
-	LEAQ(Mem{Base: ys, Index: ys, Scale: 2}, y3)
-	ADDQ(yp, y3)
 	for t := 0; t < T; t++ {
-		m := []Mem{{Base: yp}, {Base: yp, Index: ys, Scale: 1}, {Base: yp, Index: ys, Scale: 2},
-			{Base: y3}, {Base: y3, Index: ys, Scale: 1}, {Base: y3, Index: ys, Scale: 2}}[t]
 		for h := 0; h < H; h++ {
-			VMOVUPS(fa[t][h], m.Offset(64*h))
+			VMOVUPS(fa[t][h], ytok(t).Offset(64*h))
 		}
 	}
 	VZEROUPPER()

@@ -13,8 +13,10 @@ import (
 // against O(rows·k·n) for the product, so it pays from a few tokens on; the
 // result is bit-exact with the row kernels, so the choice never shows.
 
-// gemmQFunc computes a 32-row × 6-token tile: y[t*ystride+r].
-type gemmQFunc func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+// gemmQFunc computes a 32-row × 6-token tile over nb blocks: y[t*ystride+r],
+// starting from the values in y when accum != 0 (so a later chunk of blocks
+// continues the same in-order sum).
+type gemmQFunc func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 
 const (
 	gemmRows      = 32 // rows per packed panel
@@ -22,6 +24,7 @@ const (
 	gemmMinTokens = 6  // below this MatMul uses the row kernels per token
 	gemmPanel     = 128 + 8*128
 	gemmActBlock  = gemmToks * qk
+	gemmKBlocks   = 24 // blocks per k chunk: 24·1152 B of panel stays in L1 across tiles
 )
 
 // qPanel holds activations packed for the tile kernel: per 6-token tile and
@@ -34,8 +37,10 @@ type qPanel struct {
 	xc           []int32
 }
 
-func (p *qPanel) pack(a *q8Acts, off int32) {
-	n, nb, k := a.n, a.nb, a.k
+// size shapes the panel for a's n tokens, growing buffers only when too
+// small, and zeroes it (tokens past n stay zero).
+func (p *qPanel) size(a *q8Acts) {
+	n, nb := a.n, a.nb
 	tiles := (n + gemmToks - 1) / gemmToks
 	p.n, p.nb, p.tiles = n, nb, tiles
 	p.px = grow(p.px, tiles*nb*gemmActBlock)
@@ -44,20 +49,41 @@ func (p *qPanel) pack(a *q8Acts, off int32) {
 	clear(p.px)
 	clear(p.xd)
 	clear(p.xc)
-	for tok := 0; tok < n; tok++ {
+}
+
+// packRows packs tokens [lo, hi) of a (sized and quantized) into p, four
+// bytes at a time.
+func (p *qPanel) packRows(a *q8Acts, off int32, lo, hi int) {
+	nb, k := a.nb, a.k
+	src, dst := asU32(unsafeBytes(a.qs)), asU32(p.px)
+	for tok := lo; tok < hi; tok++ {
 		tile, t := tok/gemmToks, tok%gemmToks
-		q := a.qs[tok*k : tok*k+k]
+		q := src[tok*k/4 : (tok+1)*k/4]
 		for b := 0; b < nb; b++ {
-			base := (tile*nb + b) * gemmActBlock
-			for g := 0; g < 8; g++ {
-				o := base + g*gemmToks*4 + t*4
-				s := q[b*qk+4*g : b*qk+4*g+4]
-				p.px[o], p.px[o+1], p.px[o+2], p.px[o+3] = byte(s[0]), byte(s[1]), byte(s[2]), byte(s[3])
+			i := (tile*nb + b) * gemmToks
+			d := dst[i*qk/4+t : (i+gemmToks)*qk/4]
+			qb := q[b*8 : b*8+8]
+			for g, v := range qb {
+				d[g*gemmToks] = v
 			}
-			i := (tile*nb+b)*gemmToks + t
-			p.xd[i] = a.d[tok*nb+b]
-			p.xc[i] = -off * a.sum[tok*nb+b]
+			p.xd[i+t] = a.d[tok*nb+b]
+			p.xc[i+t] = -off * a.sum[tok*nb+b]
 		}
+	}
+}
+
+// prepTask quantizes tokens [lo, hi) and, for the tile path, packs them.
+type prepTask struct {
+	a     *q8Acts
+	x     []float32
+	panel *qPanel // nil: quantize only
+	off   int32
+}
+
+func (t *prepTask) Run(lo, hi int) {
+	t.a.quantizeRows(t.x, lo, hi)
+	if t.panel != nil {
+		t.panel.packRows(t.a, t.off, lo, hi)
 	}
 }
 
@@ -102,16 +128,24 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *
 	}
 	for r0 := lo; r0+gemmRows <= hi; r0 += gemmRows {
 		impl.packQ(s.panel, w[r0*rb:], rb, nb, q4)
-		for tile := 0; tile < p.tiles; tile++ {
-			px := p.px[tile*nb*gemmActBlock : (tile+1)*nb*gemmActBlock]
-			xd := p.xd[tile*nb*gemmToks : (tile+1)*nb*gemmToks]
-			xc := p.xc[tile*nb*gemmToks : (tile+1)*nb*gemmToks]
-			t0 := tile * gemmToks
-			if t0+gemmToks <= p.n {
-				kern(y[t0*rows+r0:], rows, s.panel, px, xd, xc, nb)
-				continue
+		for b0 := 0; b0 < nb; b0 += gemmKBlocks {
+			b1 := min(b0+gemmKBlocks, nb)
+			accum := min(b0, 1)
+			pw := s.panel[b0*gemmPanel : b1*gemmPanel]
+			for tile := 0; tile < p.tiles; tile++ {
+				at := tile * nb
+				px := p.px[(at+b0)*gemmActBlock : (at+b1)*gemmActBlock]
+				xd := p.xd[(at+b0)*gemmToks : (at+b1)*gemmToks]
+				xc := p.xc[(at+b0)*gemmToks : (at+b1)*gemmToks]
+				t0 := tile * gemmToks
+				if t0+gemmToks <= p.n {
+					kern(y[t0*rows+r0:], rows, pw, px, xd, xc, b1-b0, accum)
+				} else {
+					kern(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, accum)
+				}
 			}
-			kern(s.tile[:], gemmRows, s.panel, px, xd, xc, nb)
+		}
+		if t0 := (p.n / gemmToks) * gemmToks; t0 < p.n {
 			for t := t0; t < p.n; t++ {
 				copy(y[t*rows+r0:t*rows+r0+gemmRows], s.tile[(t-t0)*gemmRows:])
 			}

@@ -623,28 +623,50 @@ rowsQ4VNNI_done:
 	VZEROUPPER
 	RET
 
-// func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+// func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VNNI
-TEXT ·gemmQ32x6VNNI(SB), NOSPLIT, $0-136
-	MOVQ   pw_base+32(FP), AX
-	MOVQ   px_base+56(FP), CX
-	MOVQ   xd_base+80(FP), DX
-	MOVQ   xc_base+104(FP), BX
-	MOVQ   nb+128(FP), SI
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	TESTQ  SI, SI
-	JZ     gemmQ32x6VNNI_store
+TEXT ·gemmQ32x6VNNI(SB), NOSPLIT, $0-144
+	MOVQ    pw_base+32(FP), AX
+	MOVQ    px_base+56(FP), CX
+	MOVQ    xd_base+80(FP), DX
+	MOVQ    xc_base+104(FP), BX
+	MOVQ    nb+128(FP), SI
+	MOVQ    y_base+0(FP), DI
+	MOVQ    ystride+24(FP), R8
+	SHLQ    $0x02, R8
+	LEAQ    (R8)(R8*2), R9
+	ADDQ    DI, R9
+	VXORPS  Z0, Z0, Z0
+	VXORPS  Z1, Z1, Z1
+	VXORPS  Z2, Z2, Z2
+	VXORPS  Z3, Z3, Z3
+	VXORPS  Z4, Z4, Z4
+	VXORPS  Z5, Z5, Z5
+	VXORPS  Z6, Z6, Z6
+	VXORPS  Z7, Z7, Z7
+	VXORPS  Z8, Z8, Z8
+	VXORPS  Z9, Z9, Z9
+	VXORPS  Z10, Z10, Z10
+	VXORPS  Z11, Z11, Z11
+	MOVQ    accum+136(FP), R10
+	TESTQ   R10, R10
+	JZ      gemmQ32x6VNNI_start
+	VMOVUPS (DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS (DI)(R8*1), Z2
+	VMOVUPS 64(DI)(R8*1), Z3
+	VMOVUPS (DI)(R8*2), Z4
+	VMOVUPS 64(DI)(R8*2), Z5
+	VMOVUPS (R9), Z6
+	VMOVUPS 64(R9), Z7
+	VMOVUPS (R9)(R8*1), Z8
+	VMOVUPS 64(R9)(R8*1), Z9
+	VMOVUPS (R9)(R8*2), Z10
+	VMOVUPS 64(R9)(R8*2), Z11
+
+gemmQ32x6VNNI_start:
+	TESTQ SI, SI
+	JZ    gemmQ32x6VNNI_store
 
 gemmQ32x6VNNI_block:
 	// int32 sums start at -off·Σx
@@ -832,23 +854,18 @@ gemmQ32x6VNNI_block:
 	JNZ         gemmQ32x6VNNI_block
 
 gemmQ32x6VNNI_store:
-	MOVQ    y_base+0(FP), AX
-	MOVQ    ystride+24(FP), CX
-	SHLQ    $0x02, CX
-	LEAQ    (CX)(CX*2), DX
-	ADDQ    AX, DX
-	VMOVUPS Z0, (AX)
-	VMOVUPS Z1, 64(AX)
-	VMOVUPS Z2, (AX)(CX*1)
-	VMOVUPS Z3, 64(AX)(CX*1)
-	VMOVUPS Z4, (AX)(CX*2)
-	VMOVUPS Z5, 64(AX)(CX*2)
-	VMOVUPS Z6, (DX)
-	VMOVUPS Z7, 64(DX)
-	VMOVUPS Z8, (DX)(CX*1)
-	VMOVUPS Z9, 64(DX)(CX*1)
-	VMOVUPS Z10, (DX)(CX*2)
-	VMOVUPS Z11, 64(DX)(CX*2)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, (DI)(R8*1)
+	VMOVUPS Z3, 64(DI)(R8*1)
+	VMOVUPS Z4, (DI)(R8*2)
+	VMOVUPS Z5, 64(DI)(R8*2)
+	VMOVUPS Z6, (R9)
+	VMOVUPS Z7, 64(R9)
+	VMOVUPS Z8, (R9)(R8*1)
+	VMOVUPS Z9, 64(R9)(R8*1)
+	VMOVUPS Z10, (R9)(R8*2)
+	VMOVUPS Z11, 64(R9)(R8*2)
 	VZEROUPPER
 	RET
 

@@ -37,7 +37,7 @@ func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 // gemmQ32x6VNNI computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int)
+func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 
 // quantQ8AVX512 quantizes len(d) blocks of 32 activations to Q8_0 (see quant.go).
 //

@@ -36,9 +36,9 @@ type q8Acts struct {
 	sum      []int32
 }
 
-// quantize fills a from x (n rows of k, k a multiple of 32), growing the
+// size sets the shape to n rows of k (k a multiple of 32), growing the
 // buffers only when they are too small.
-func (a *q8Acts) quantize(x []float32, n, k int) {
+func (a *q8Acts) size(n, k int) {
 	nb := k / qk
 	a.n, a.k, a.nb = n, k, nb
 	if cap(a.qs) < n*k {
@@ -49,7 +49,18 @@ func (a *q8Acts) quantize(x []float32, n, k int) {
 		a.sum = make([]int32, n*nb)
 	}
 	a.qs, a.d, a.sum = a.qs[:n*k], a.d[:n*nb], a.sum[:n*nb]
-	impl.quant(a.qs, a.d, a.sum, x[:n*k])
+}
+
+// quantizeRows quantizes rows [lo, hi) of x into a (sized by size).
+func (a *q8Acts) quantizeRows(x []float32, lo, hi int) {
+	k, nb := a.k, a.nb
+	impl.quant(a.qs[lo*k:hi*k], a.d[lo*nb:hi*nb], a.sum[lo*nb:hi*nb], x[lo*k:hi*k])
+}
+
+// quantize fills a from x (n rows of k) on the calling goroutine.
+func (a *q8Acts) quantize(x []float32, n, k int) {
+	a.size(n, k)
+	a.quantizeRows(x, 0, n)
 }
 
 // quantizeQ8 is the Q8_0 activation quantizer of the package doc, for

@@ -15,6 +15,7 @@ type Workspace struct {
 	Pool    *Pool
 	acts    q8Acts
 	panel   qPanel
+	prep    prepTask
 	xpanel  []float32       // tokens packed for the float tile kernel
 	scratch []workerScratch // one per pool thread
 	mm      matmulTask
@@ -54,14 +55,20 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		if k%qk != 0 {
 			panic(fmt.Sprintf("kernels: MatMul %q: row length %d not a multiple of %d", w.Name, k, qk))
 		}
-		ws.acts.quantize(x, n, k)
+		ws.acts.size(n, k)
 		m.acts = &ws.acts
+		ws.prep = prepTask{a: &ws.acts, x: x}
 		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
-			off := int32(128)
+			ws.prep.off = 128
 			if w.Type == tensor.Q4_0 {
-				off = 8
+				ws.prep.off = 8
 			}
-			ws.panel.pack(&ws.acts, off)
+			ws.panel.size(&ws.acts)
+			ws.prep.panel = &ws.panel
+		}
+		ws.Pool.Run(n, 8, &ws.prep) // quantize (and pack) the tokens in parallel
+		ws.prep = prepTask{}
+		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
 			m.panel, m.scratch = &ws.panel, ws.scratch
 			ws.Pool.Run(rows, gemmRows, m)
 			*m = matmulTask{}
@@ -155,6 +162,21 @@ func asF32(b []byte) []float32 {
 		return nil
 	}
 	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)
+}
+
+func asU32(b []byte) []uint32 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint32)(unsafe.Pointer(&b[0])), len(b)/4)
+}
+
+// unsafeBytes views int8s as bytes.
+func unsafeBytes(s []int8) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s))
 }
 
 func asU16(b []byte) []uint16 {
