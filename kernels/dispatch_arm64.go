@@ -35,9 +35,9 @@ var sdotTable = armTable("sdot", "asimd+asimddp",
 	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18))
 
 // armTable is the arm64 table around its quantized row kernels; the two
-// tiers share every float kernel (they need only NEON). Still generic: the
-// Q8_0 activation quantizer and the packed quantized tile path (gemmQ nil:
-// MatMul runs the row kernels per token, rows in cache-sized chunks).
+// tiers share every other kernel (they need only NEON). Still generic: the
+// packed quantized tile path (gemmQ nil: MatMul runs the row kernels per
+// token, rows in cache-sized chunks) and its packer.
 func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t := genericTable
 	t.name, t.features = name, features
@@ -52,6 +52,7 @@ func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t.geluMul = geluMulArm
 	t.gelu = geluArm
 	t.expSum = expSumArm
+	t.quant = quantQ8Arm
 	t.gemmF = gemmF16x6NEON
 	t.packF = func(dst []float32, w []byte, rb, k int, typ tensor.Type) { packFGeneric(dst, w, rb, k, typ, 16) }
 	t.gemmFRows, t.gemmFToks = 16, 6

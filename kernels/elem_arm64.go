@@ -144,3 +144,14 @@ func expSumArch(x []float32, m float32) (float32, bool) {
 	}
 	return expSumArm(x, m), true
 }
+
+// quantQ8Arm checks the bounds quantQ8NEON trusts.
+func quantQ8Arm(qs []int8, d []float32, sum []int32, x []float32) {
+	nb := len(d)
+	if len(qs) < nb*qk || len(sum) < nb || len(x) < nb*qk {
+		panic(fmt.Sprintf("kernels: quantizeQ8 bounds: %d blocks, qs %d sum %d x %d", nb, len(qs), len(sum), len(x)))
+	}
+	if nb > 0 {
+		quantQ8NEON(qs, d, sum, x)
+	}
+}

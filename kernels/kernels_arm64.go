@@ -68,3 +68,8 @@ func geluNEON(dst, x []float32)
 
 //go:noescape
 func expSumNEON(x []float32, m float32) float32
+
+// quantQ8NEON is quantizeQ8 for len(d) >= 1 blocks (quant_arm64.s).
+//
+//go:noescape
+func quantQ8NEON(qs []int8, d []float32, sum []int32, x []float32)
