@@ -50,7 +50,8 @@ func f32Tensor(x []float32, k, rows int) tensor.Tensor {
 }
 
 // attend computes, for nq query vectors q (row-major, width d; vector i
-// belongs to query row i/rowsPerQuery), the attention over the keys in spans
+// belongs to query row i/rowsPerQuery; scaled in place by scale, so that the
+// scores need no further multiply), the attention over the keys in spans
 // (key j at k[j*stride:]; the values transposed, component c of value j at
 // vt[c*vtStride+j]), writing nq vectors to out.
 func (a *tiledAttn) attend(out, q []float32, nq, d int, scale float32, k []float32, stride int, vt []float32, vtStride int, spans []kernels.Span) {
@@ -63,6 +64,9 @@ func (a *tiledAttn) attend(out, q []float32, nq, d int, scale float32, k []float
 	}
 	a.kt, a.vt = grow(a.kt, tileKeys*d), grow(a.vt, tileKeys*d)
 	a.sc, a.pv = grow(a.sc, nq*tileKeys), grow(a.pv, nq*d)
+	for i := range q[:nq*d] {
+		q[i] *= scale
+	}
 	for _, sp := range spans {
 		for j0 := sp.Lo; j0 < sp.Hi; j0 += tileKeys {
 			T := min(tileKeys, sp.Hi-j0)
@@ -78,7 +82,7 @@ func (a *tiledAttn) attend(out, q []float32, nq, d int, scale float32, k []float
 			sc := a.sc[:nq*T]
 			a.ws.MatMul(sc, q, nq, f32Tensor(a.kt, d, T))
 			a.firstKey, a.keyN = j0, T
-			a.soft = softmaxTask{a: a, scale: scale, d: d}
+			a.soft = softmaxTask{a: a, d: d}
 			a.ws.Pool.Run(nq, 16, &a.soft)
 			a.ws.MatMul(a.pv, sc, nq, f32Tensor(a.vt, T, d))
 			kernels.Add(a.acc[:nq*d], a.pv[:nq*d])
@@ -111,9 +115,8 @@ func (a *tiledAttn) tileVisible(nq, j0, T int) bool {
 // running max, rescaling that query's running output and sum when the max
 // grows; keys outside a row's window get probability 0.
 type softmaxTask struct {
-	a     *tiledAttn
-	scale float32
-	d     int
+	a *tiledAttn
+	d int
 }
 
 func (t *softmaxTask) Run(lo, hi int) {
@@ -132,10 +135,11 @@ func (t *softmaxTask) Run(lo, hi int) {
 		clear(s[:vlo])
 		clear(s[vhi:])
 		vis := s[vlo:vhi]
-		m := float32(math.Inf(-1))
-		for j, x := range vis {
-			vis[j] = x * t.scale
-			m = max(m, vis[j])
+		m := vis[0]
+		for _, x := range vis[1:] {
+			if x > m { // not the builtin max: its NaN and ±0 rules cost a lot here
+				m = x
+			}
 		}
 		if m > a.mx[i] {
 			if a.sum[i] != 0 {

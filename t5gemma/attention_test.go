@@ -3,6 +3,7 @@ package t5gemma
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/t5go/t5go/kernels"
@@ -41,7 +42,7 @@ func TestTiledAttentionMatchesAttend(t *testing.T) {
 					vt[c*keys+j] = v[j*stride+c]
 				}
 			}
-			a.attend(out, q, rows*G, d, 0.3, k, stride, vt, keys, spans)
+			a.attend(out, slices.Clone(q), rows*G, d, 0.3, k, stride, vt, keys, spans)
 			for i := range rows * G {
 				sp := spans
 				if windowed {
