@@ -34,6 +34,18 @@
 //   V24, V25  reduce: isum of rows 0-3 and 4-7 (SDOT: running totals; V6, V7
 //             then hold the block's isum)
 //   V30, V31  float32 accumulators of rows 0-3 and 4-7
+//
+// Cost of the main loop per block of eight rows (one pass = 8 × 32 values),
+// counted from the code: loads / SIMD ops / loop, and per row-block.
+//   rowsQ8NEON  18 / 80 (32 SMULL(2), 32 SADDLP/SADALP, 16 reduce+scale) / 2
+//               = 100, 12.5 per row-block
+//   rowsQ8SDOT  18 / 36 (16 SDOT, 20 reduce+scale) / 2 = 56, 7 per row-block
+//   rowsQ4NEON  19 / 83 (16 AND/USHR, 32 SMULL/SMLAL(2), 16 SADDLP/SADALP,
+//               19 reduce+correct+scale) / 2 = 104, 13 per row-block
+//   rowsQ4SDOT  19 / 55 (16 AND/USHR, 16 SDOT, 23 reduce+correct+scale) / 2
+//               = 76, 9.5 per row-block
+// The SDOT kernels keep running totals instead of zeroing eight
+// accumulators per block (2 SUB + 2 MOV instead of 8 zeroing ops).
 
 // rowsQ8NEON: per row, SMULL/SMULL2 int16 products, SADDLP/SADALP into int32 lanes.
 // func rowsQ8NEON(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
