@@ -300,7 +300,7 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head complet
 			return
 		}
 		if ctx.Err() != nil && context.Cause(ctx) != errTimeout {
-			w.(*statusWriter).gone = true // the client left: nobody to tell
+			markGone(w) // the client left: nobody to tell
 			return
 		}
 		e := &apiError{typ: "server_error", msg: strings.TrimPrefix(err.Error(), "t5go: ")}
@@ -346,7 +346,10 @@ func (s *Server) fail(ctx context.Context, w http.ResponseWriter, err error, ran
 		msg := err.Error()
 		if m := requestN.FindStringSubmatch(msg); m != nil {
 			i, _ := strconv.Atoi(m[1])
-			msg = index("prompt", i, prompts) + ": " + msg[len(m[0]):]
+			msg = msg[len(m[0]):]
+			if prompts > 1 {
+				msg = fmt.Sprintf("prompt[%d]: %s", i, msg)
+			}
 		}
 		param := "prompt"
 		if strings.Contains(msg, "images[") {

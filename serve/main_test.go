@@ -94,14 +94,20 @@ func start(t testing.TB, m *t5go.Model, opt Options) (*Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, serveHandler(t, srv)
+}
+
+// serveHandler serves h on a loopback port until the test ends.
+func serveHandler(t testing.TB, h http.Handler) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: srv}
+	hs := &http.Server{Handler: h}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
-	return srv, "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String()
 }
 
 // spell writes a prompt of the tiny tokenizer's one-character tokens.

@@ -218,6 +218,11 @@ func (s *Server) cancelled(ctx context.Context, w http.ResponseWriter, where str
 		writeError(w, &apiError{status: code, typ: "timeout_error", msg: fmt.Sprintf("the request took longer than the server's limit of %v %s", s.opt.Timeout, where)})
 		return
 	}
+	markGone(w)
+}
+
+// markGone records that the client disconnected.
+func markGone(w http.ResponseWriter) {
 	if sw, ok := w.(*statusWriter); ok {
 		sw.gone = true
 	}
