@@ -11,7 +11,7 @@ import (
 //
 //	func quantQ8AVX512(qs []int8, d []float32, sum []int32, x []float32)
 //
-// for len(d) blocks of 32: amax, db = amax/127, id = db != 0 ? 1/db : 0,
+// for len(d) blocks of 32: amax, db = amax/127, id = 1/db if finite else 0,
 // q = round-half-even(x*id) (VCVTPS2DQ under Go's default MXCSR), d =
 // float32(fp16(db)) with VCVTPS2PH round-to-nearest-even, sum = Σq.
 func quantKernels() {
@@ -28,12 +28,13 @@ func quantKernels() {
 	absm := ZMM()
 	MOVL(U32(0x7fffffff), g)
 	VPBROADCASTD(g, absm)
-	c127, one, zero := XMM(), XMM(), XMM()
+	c127, one, inf := XMM(), XMM(), XMM()
 	MOVL(U32(0x42fe0000), g) // 127.0
 	VMOVD(g, c127)
 	MOVL(U32(0x3f800000), g) // 1.0
 	VMOVD(g, one)
-	VXORPS(zero, zero, zero)
+	MOVL(U32(0x7f800000), g) // +Inf
+	VMOVD(g, inf)
 	TESTQ(nb, nb)
 	JZ(LabelRef(name + "_done"))
 
@@ -47,11 +48,11 @@ func quantKernels() {
 	VANDPS(absm, x1, a1)
 	VMAXPS(a1, m, m)
 	amax := maxLanes(m)
-	Comment("db = amax/127; id = db != 0 ? 1/db : 0")
+	Comment("db = amax/127; id = 1/db, or 0 where that is infinite (db == 0 or < 2^-128)")
 	db, id, nz := XMM(), XMM(), XMM()
 	VDIVSS(c127, amax, db)
 	VDIVSS(db, one, id)
-	VCMPSS(U8(4), zero, db, nz) // NEQ_UQ
+	VCMPSS(U8(1), inf, id, nz) // id < +Inf (LT_OS)
 	VANDPS(nz, id, id)
 	idz := ZMM()
 	VBROADCASTSS(id, idz)

@@ -39,7 +39,8 @@
 //
 // For Q8_0 and Q4_0 weights the activations are first quantized to Q8_0
 // (see quantizeQ8): per block of 32, d = amax/127 (float32 division),
-// q = round-half-even(x * (1/d)), and d is stored rounded to fp16, then used
+// q = round-half-even(x * id) with id = 1/d (0 when 1/d is not finite:
+// d == 0 or below 2^-128), and d is stored rounded to fp16, then used
 // as float32. A row dot over nb blocks is then, with dw and dx the blocks'
 // fp16 scales as float32 and isum the exact int32 block dot product
 // (Q4_0 nibbles minus 8):

@@ -883,7 +883,8 @@ TEXT ·quantQ8AVX512(SB), NOSPLIT, $0-96
 	VMOVD        DI, X1
 	MOVL         $0x3f800000, DI
 	VMOVD        DI, X2
-	VXORPS       X3, X3, X3
+	MOVL         $0x7f800000, DI
+	VMOVD        DI, X3
 	TESTQ        SI, SI
 	JZ           quantQ8AVX512_done
 
@@ -902,10 +903,10 @@ quantQ8AVX512_block:
 	VMOVSHDUP     X6, X7
 	VMAXSS        X7, X6, X6
 
-	// db = amax/127; id = db != 0 ? 1/db : 0
+	// db = amax/127; id = 1/db, or 0 where that is infinite (db == 0 or < 2^-128)
 	VDIVSS       X1, X6, X6
 	VDIVSS       X6, X2, X7
-	VCMPSS       $0x04, X3, X6, X8
+	VCMPSS       $0x01, X3, X7, X8
 	VANDPS       X8, X7, X7
 	VBROADCASTSS X7, Z7
 	VMULPS       Z7, Z4, Z4

@@ -73,9 +73,11 @@ func quantizeQ8(qs []int8, d []float32, sum []int32, x []float32) {
 			amax = max(amax, abs32(v))
 		}
 		db := amax / 127
-		var id float32
-		if db != 0 {
-			id = 1 / db
+		// id = 1/db, or 0 when that is not finite (db == 0, or db below
+		// 2^-128, where 1/db overflows; such a block's fp16 d is 0 anyway).
+		id := 1 / db
+		if math.IsInf(float64(id), 0) {
+			id = 0
 		}
 		var s int32
 		q := qs[b*qk : b*qk+qk]
