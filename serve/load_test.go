@@ -260,3 +260,35 @@ func get(t *testing.T, url string) (int, string) {
 	b.ReadFrom(resp.Body)
 	return resp.StatusCode, b.String()
 }
+
+// BenchmarkLoad64Streams: one op is 64 concurrent streaming requests (32
+// tokens at most, sampled, own seeds) over loopback HTTP; it reports
+// requests/s and generated tokens/s at each --parallel.
+func BenchmarkLoad64Streams(b *testing.B) {
+	m, _ := fixture(b, "a_text_short")
+	for _, parallel := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
+			_, base := start(b, m, Options{Parallel: parallel, Queue: 64})
+			const n = 64
+			tokens := 0
+			start := time.Now()
+			for b.Loop() {
+				got := make([]streamResult, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() { got[i] = streamOnce(context.Background(), base, loadRequest(i, 32)) })
+				}
+				wg.Wait()
+				for i, g := range got {
+					if !g.done {
+						b.Fatalf("stream %d: status %d, %v", i, g.status, g.err)
+					}
+					tokens += g.tokens
+				}
+			}
+			s := time.Since(start).Seconds()
+			b.ReportMetric(float64(n*b.N)/s, "req/s")
+			b.ReportMetric(float64(tokens)/s, "tok/s")
+		})
+	}
+}
