@@ -4,8 +4,9 @@
 
 // The Q8_0 activation quantizer for arm64, written by hand; WORDs carry
 // their disassembly (testdata/wordcheck_arm64.sh). Per block of 32, as
-// quantizeQ8: d = amax/127 and 1/d in float32 (0 when d is 0), q =
-// round-half-even(x·(1/d)) converted like Go's int8(float64) conversion on
+// quantizeQ8: d = amax/127 and id = 1/d in float32 (0 where 1/d is
+// infinite: d = 0 or d < 2^-128), q =
+// round-half-even(x·id) converted like Go's int8(float64) conversion on
 // arm64 (saturate to int32, keep the low byte: FCVTNS then XTN), d rounded
 // to fp16 and back (FCVT), and Σq. Bit-exact with quantizeQ8 for finite x.
 // len(d) >= 1 blocks; quantQ8Arm checks the bounds.
@@ -16,7 +17,7 @@
 //   V0-V7    the block's 32 floats, then q (int32, int16, int8)
 //   V16-V23  |x|, reduced to amax in S16
 //   F17 d     F18 1/d or 0   F19 d via fp16
-//   F29 1.0   F30 127.0      F31 0
+//   F28 +Inf  F29 1.0   F30 127.0   F31 0
 
 // func quantQ8NEON(qs []int8, d []float32, sum []int32, x []float32)
 TEXT ·quantQ8NEON(SB), NOSPLIT, $0-96
@@ -28,6 +29,8 @@ TEXT ·quantQ8NEON(SB), NOSPLIT, $0-96
 	MOVW	$0x42fe0000, R9 // 127.0
 	FMOVS	R9, F30
 	FMOVS	$(1.0), F29
+	MOVW	$0x7f800000, R9 // +Inf
+	FMOVS	R9, F28
 	VEOR	V31.B16, V31.B16, V31.B16
 
 	// main loop: one block
@@ -51,10 +54,10 @@ loop:
 	WORD $0x4e36f694 // fmax v20.4s, v20.4s, v22.4s
 	WORD $0x4e34f610 // fmax v16.4s, v16.4s, v20.4s
 	WORD $0x6e30fa10 // fmaxv s16, v16.4s
-	// d = amax/127, id = 1/d (0 when d is 0)
+	// d = amax/127, id = 1/d (0 when that is +Inf)
 	WORD $0x1e3e1a11 // fdiv s17, s16, s30
 	WORD $0x1e311bb2 // fdiv s18, s29, s17
-	WORD $0x1e202228 // fcmp s17, #0.0
+	WORD $0x1e3c2240 // fcmp s18, s28
 	WORD $0x1e320ff2 // fcsel s18, s31, s18, eq
 	// q = round-half-even(x·id), narrowed by truncation
 	WORD $0x4f929000 // fmul v0.4s, v0.4s, v18.s[0]
