@@ -26,6 +26,13 @@ func TestGolden(t *testing.T) {
 		{"e_right_pad_gqa3", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 		{"f_rope_softcap", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
 		{"g_mm_remainders", []tensor.Type{tensor.F32, tensor.F16, tensor.Q8_0}},
+		{"h_mm_multi_image", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
+		{"i_mm_nopool_upscale", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16}},
+		{"j_long_input", []tensor.Type{tensor.F32, tensor.F16}},
+		{"k_dec_window_gqa", []tensor.Type{tensor.F32, tensor.F16}},
+		{"l_enc7_dec1_full", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
+		{"m_dec_own_config", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
+		{"n_mm_png_modes", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
 	}
 	for _, c := range cases {
 		dir := testcase.Unpack(t, c.name)
