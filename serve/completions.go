@@ -188,7 +188,7 @@ type usage struct {
 
 func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	var cr completionRequest
-	if e := decodeBody(w, r, s.opt.MaxBody, &cr); e != nil {
+	if e := s.decodeBody(w, r, &cr); e != nil {
 		writeError(w, e)
 		return
 	}

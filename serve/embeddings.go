@@ -36,7 +36,7 @@ type embedding struct {
 // vector per input. The inputs of a request run one after another in its slot.
 func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	var er embeddingRequest
-	if e := decodeBody(w, r, s.opt.MaxBody, &er); e != nil {
+	if e := s.decodeBody(w, r, &er); e != nil {
 		writeError(w, e)
 		return
 	}

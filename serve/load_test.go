@@ -1,11 +1,15 @@
 package serve
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,6 +227,28 @@ func TestQueueFullAndDisconnects(t *testing.T) {
 	}
 }
 
+// A client that leaves a real (unheld) generation mid-stream stops it: the
+// slot is free long before the 4000 tokens it asked for (greedy decoding of
+// this prompt runs to the limit) and few of them were generated.
+func TestDisconnectStopsGeneration(t *testing.T) {
+	m, _ := fixture(t, "a_text_short")
+	srv, base := start(t, m, Options{})
+	leave := firstChunk(t, base, map[string]any{"prompt": spell(10, 11, 12), "max_tokens": 4000, "temperature": 0})
+	leave()
+	waitBusy(t, srv, 0, 0)
+	_, metrics := get(t, base+"/metrics")
+	var generated int
+	for _, line := range strings.Split(metrics, "\n") {
+		if n, ok := strings.CutPrefix(line, "t5go_completion_tokens_total "); ok {
+			generated, _ = strconv.Atoi(n)
+		}
+	}
+	if generated == 0 || generated >= 4000 || !strings.Contains(metrics, `code="499"} 1`) {
+		t.Errorf("%d tokens generated after the disconnect; metrics:\n%s", generated, metrics)
+	}
+	t.Logf("the stream stopped after %d of 4000 tokens", generated)
+}
+
 // A request past the server's deadline: a stream ends with an error event
 // and no [DONE]; a request still queued gets 503.
 func TestTimeouts(t *testing.T) {
@@ -247,6 +273,22 @@ func TestTimeouts(t *testing.T) {
 		t.Errorf("stream past the deadline: status %d, done %v, error event %q, %v", r.status, r.done, r.event, r.err)
 	}
 	waitBusy(t, srv, 0, 0)
+
+	// A body that trickles in is cut off at the deadline with 408.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprint(conn, "POST /v1/completions HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{\"prompt\":")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(b), "did not arrive within the server's limit of 200ms") {
+		t.Errorf("a slow body: %d %s", resp.StatusCode, b)
+	}
 }
 
 func get(t *testing.T, url string) (int, string) {

@@ -9,8 +9,10 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/t5go/t5go"
 	"github.com/t5go/t5go/imageproc"
@@ -44,19 +46,29 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 // decodeBody reads a JSON object into v (a pointer to a struct), refusing
-// bodies over limit, unknown fields and trailing data with messages that
-// name what was wrong.
-func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) *apiError {
+// bodies over the limit or slower than the timeout, unknown fields and
+// trailing data with messages that name what was wrong.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	limit := s.opt.MaxBody
 	tooBig := &apiError{status: http.StatusRequestEntityTooLarge, typ: "invalid_request_error",
 		msg: fmt.Sprintf("the request body is larger than the server's limit of %d bytes", limit)}
 	if r.ContentLength > limit {
 		return tooBig
+	}
+	if s.opt.Timeout > 0 { // a client that trickles its body holds no slot, but a goroutine
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Now().Add(s.opt.Timeout))
+		defer rc.SetReadDeadline(time.Time{})
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &mb):
 		return tooBig
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		w.Header().Set("Connection", "close") // or net/http waits for the rest of the body
+		return &apiError{status: http.StatusRequestTimeout, typ: "timeout_error",
+			msg: fmt.Sprintf("the request body did not arrive within the server's limit of %v", s.opt.Timeout)}
 	case err != nil:
 		return badRequest("", "reading the request body: %v", err)
 	case len(bytes.TrimSpace(b)) == 0:

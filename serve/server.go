@@ -30,9 +30,15 @@
 // refused. Defaults follow OpenAI's: max_tokens 16, temperature 1, top_p 1,
 // and a seed from the clock when none is given.
 //
+// The "model" field is accepted with any value; answers name the served
+// model. Unknown fields are refused (400), so a misspelt parameter is not
+// silently ignored.
+//
 // Status codes: 400 malformed JSON or a bad field (the message names it),
-// 404 unknown path, 405 wrong method, 413 body over the limit, 503 queue full
-// or shutting down (with Retry-After), 504 the request's deadline passed. A
+// 404 unknown path, 405 wrong method, 408 the body did not arrive before the
+// deadline, 413 body over the limit, 503 queue full, deadline passed while
+// queued, or shutting down (with Retry-After), 504 the deadline passed while
+// generating. A
 // stream that fails after its first event ends with an event
 // data: {"error":{...}} and no [DONE]. Errors have OpenAI's shape:
 // {"error":{"message":"...","type":"invalid_request_error","param":"max_tokens","code":null}}.
