@@ -27,7 +27,9 @@ func TestBadRequests(t *testing.T) {
 	}
 	b64 := func(b []byte) string { return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b) }
 	img := t5go.ImagePlaceholder + spell(40)
-	long := strings.Repeat(spell(9), 40000)
+	ctxLen := m.Config().Enc.Context
+	long := strings.Repeat(spell(9), ctxLen) // BOS makes it one token too many
+	past := fmt.Sprintf("is %d tokens, past the model's encoder context of %d", ctxLen+1, ctxLen)
 	for _, tc := range []struct {
 		name   string
 		path   string // default /v1/completions
@@ -63,7 +65,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "n 2", body: `{"prompt":"x","n":2}`, code: 400, want: "n 2: one choice per prompt"},
 		{name: "logprobs", body: `{"prompt":"x","logprobs":5}`, code: 400, want: "logprobs are not supported"},
 		{name: "stream_options alone", body: `{"prompt":"x","stream_options":{"include_usage":true}}`, code: 400, want: "stream_options is only allowed with stream: true"},
-		{name: "prompt past the encoder context", body: fmt.Sprintf(`{"prompt":%q}`, long), code: 400, want: "the prompt is 40001 tokens, past the model's encoder context of 32768"},
+		{name: "prompt past the encoder context", body: fmt.Sprintf(`{"prompt":%q}`, long), code: 400, want: "the prompt " + past},
 		{name: "oversized body", body: fmt.Sprintf(`{"prompt":%q}`, strings.Repeat("x", 5000)), small: true, code: 413, want: "larger than the server's limit of 4096 bytes"},
 		{name: "images not an array", body: `{"prompt":"x","images":"data:image/png;base64,AAAA"}`, code: 400, want: "images: got a string, want an array of strings"},
 		{name: "bad base64 image", body: fmt.Sprintf(`{"prompt":%q,"images":["data:image/png;base64,iVBOR*w0KGgo="]}`, img), code: 400, want: "images[0]: bad base64: illegal base64 data at input byte 5"},
@@ -77,7 +79,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "embedding of token ids", path: "/v1/embeddings", body: `{"input":[[1,2]]}`, code: 400, want: "input[0]: token id arrays are not supported"},
 		{name: "embedding format", path: "/v1/embeddings", body: `{"input":"x","encoding_format":"int8"}`, code: 400, want: `encoding_format "int8": want "float" or "base64"`},
 		{name: "embedding dimensions", path: "/v1/embeddings", body: `{"input":"x","dimensions":3}`, code: 400, want: "dimensions 3: this model's embeddings have 64"},
-		{name: "embedding past the context", path: "/v1/embeddings", body: fmt.Sprintf(`{"input":["x",%q]}`, long), code: 400, want: "input[1]: the input is 40001 tokens, past the model's encoder context of 32768"},
+		{name: "embedding past the context", path: "/v1/embeddings", body: fmt.Sprintf(`{"input":["x",%q]}`, long), code: 400, want: "input[1]: the input " + past},
 		{name: "GET a completion", method: "GET", code: 405, want: "GET /v1/completions: use POST"},
 		{name: "unknown path", path: "/v1/chat/completions", code: 404, want: "no endpoint /v1/chat/completions"},
 	} {
