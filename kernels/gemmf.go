@@ -23,6 +23,10 @@ func packTokens(px, x []float32, n, k, T int) {
 	var rows [16][]float32 // T <= 16
 	for t0 := 0; t0 < n; t0 += T {
 		nt := min(T, n-t0)
+		if nt == 12 && T == 12 {
+			packTokens12(px[t0*k:t0*k+k*12], x[t0*k:t0*k+k*12], k)
+			continue
+		}
 		for t := 0; t < nt; t++ {
 			rows[t] = x[(t0+t)*k : (t0+t)*k+k]
 		}
@@ -34,6 +38,21 @@ func packTokens(px, x []float32, n, k, T int) {
 			}
 			clear(d[nt:])
 		}
+	}
+}
+
+// packTokens12 is packTokens for one whole tile of 12 tokens (AVX-512):
+// rows resliced to one length and constant indexes, so the compiler drops
+// the bounds checks that dominated the general loop.
+func packTokens12(dst, x []float32, k int) {
+	r0, r1, r2, r3 := x[0*k:1*k], x[1*k:2*k], x[2*k:3*k], x[3*k:4*k]
+	r4, r5, r6, r7 := x[4*k:5*k], x[5*k:6*k], x[6*k:7*k], x[7*k:8*k]
+	r8, r9, r10, r11 := x[8*k:9*k], x[9*k:10*k], x[10*k:11*k], x[11*k:12*k]
+	for i := range r0 {
+		d := (*[12]float32)(dst[i*12 : i*12+12])
+		d[0], d[1], d[2], d[3] = r0[i], r1[i], r2[i], r3[i]
+		d[4], d[5], d[6], d[7] = r4[i], r5[i], r6[i], r7[i]
+		d[8], d[9], d[10], d[11] = r8[i], r9[i], r10[i], r11[i]
 	}
 }
 

@@ -38,7 +38,9 @@ type qPanel struct {
 }
 
 // size shapes the panel for a's n tokens, growing buffers only when too
-// small, and zeroes it (tokens past n stay zero).
+// small. packRows writes every entry of tokens below n, so only a partial
+// last tile is zeroed (its tokens past n stay zero; clearing the whole
+// panel cost as much as packing it).
 func (p *qPanel) size(a *q8Acts) {
 	n, nb := a.n, a.nb
 	tiles := (n + gemmToks - 1) / gemmToks
@@ -46,9 +48,12 @@ func (p *qPanel) size(a *q8Acts) {
 	p.px = grow(p.px, tiles*nb*gemmActBlock)
 	p.xd = grow(p.xd, tiles*nb*gemmToks)
 	p.xc = grow(p.xc, tiles*nb*gemmToks)
-	clear(p.px)
-	clear(p.xd)
-	clear(p.xc)
+	if n%gemmToks != 0 {
+		last := (tiles - 1) * nb
+		clear(p.px[last*gemmActBlock:])
+		clear(p.xd[last*gemmToks:])
+		clear(p.xc[last*gemmToks:])
+	}
 }
 
 // packRows packs tokens [lo, hi) of a (sized and quantized) into p, four
@@ -59,15 +64,16 @@ func (p *qPanel) packRows(a *q8Acts, off int32, lo, hi int) {
 	for tok := lo; tok < hi; tok++ {
 		tile, t := tok/gemmToks, tok%gemmToks
 		q := src[tok*k/4 : (tok+1)*k/4]
-		for b := 0; b < nb; b++ {
+		xd, xs := a.d[tok*nb:tok*nb+nb], a.sum[tok*nb:tok*nb+nb]
+		for b := range xd {
 			i := (tile*nb + b) * gemmToks
-			d := dst[i*qk/4+t : (i+gemmToks)*qk/4]
-			qb := q[b*8 : b*8+8]
-			for g, v := range qb {
-				d[g*gemmToks] = v
-			}
-			p.xd[i+t] = a.d[tok*nb+b]
-			p.xc[i+t] = -off * a.sum[tok*nb+b]
+			// Constant indexes into fixed lengths: no bounds checks.
+			d := dst[i*qk/4+t : i*qk/4+t+7*gemmToks+1]
+			qb := (*[8]uint32)(q[b*8 : b*8+8])
+			d[0*gemmToks], d[1*gemmToks], d[2*gemmToks], d[3*gemmToks] = qb[0], qb[1], qb[2], qb[3]
+			d[4*gemmToks], d[5*gemmToks], d[6*gemmToks], d[7*gemmToks] = qb[4], qb[5], qb[6], qb[7]
+			p.xd[i+t] = xd[b]
+			p.xc[i+t] = -off * xs[b]
 		}
 	}
 }
