@@ -192,7 +192,7 @@ func TestConcurrentGenerate(t *testing.T) {
 
 func TestBadRequests(t *testing.T) {
 	m, _ := fixture(t, "a_text_short")
-	long := strings.Repeat(testcase.Spell(9), 40000)
+	long := strings.Repeat(testcase.Spell(9), 140000) // past the 128K encoder context
 	for _, tc := range []struct {
 		req  Request
 		want string

@@ -47,7 +47,7 @@ type Config struct {
 	Dec    StackConfig
 
 	BOS, PAD, DecoderStart int32
-	EOS                    []int32 // generation stops on any of these
+	EOS                    []int32 // generation stops on any of these (none: only at the token limit)
 	BOI, EOI, ImageToken   int32   // <start_of_image>, <end_of_image>, image soft token
 	MMTokensPerImage       int
 	FinalSoftcap           float32 // 0 = none
@@ -87,9 +87,6 @@ func (c *Config) Validate() error {
 		if x.id < 0 || int(x.id) >= c.Vocab {
 			return fmt.Errorf("config: %s token id %d outside the vocabulary [0,%d)", x.name, x.id, c.Vocab)
 		}
-	}
-	if len(c.EOS) == 0 {
-		return fmt.Errorf("config: no eos token id")
 	}
 	if c.FinalSoftcap < 0 {
 		return fmt.Errorf("config: final_logit_softcapping %g is negative", c.FinalSoftcap)

@@ -87,7 +87,10 @@ type hfPreprocessor struct {
 }
 
 type hfGeneration struct {
-	EOS json.RawMessage `json:"eos_token_id"`
+	BOS          *int32          `json:"bos_token_id"`
+	EOS          json.RawMessage `json:"eos_token_id"`
+	PAD          *int32          `json:"pad_token_id"`
+	DecoderStart *int32          `json:"decoder_start_token_id"`
 }
 
 // ReadHFConfig reads config.json (and, when present, generation_config.json
@@ -114,6 +117,10 @@ func ReadHFConfig(dir string) (*Config, error) {
 	if c.Enc, err = hc.Encoder.Text.stack("encoder"); err != nil {
 		return nil, err
 	}
+	// T5Gemma 2 reads inputs of up to 128K tokens (the model card; RoPE has no
+	// built-in limit and transformers runs such inputs) although the released
+	// configs say max_position_embeddings 32768, which bounds the output.
+	c.Enc.Context = max(c.Enc.Context, 131072)
 	if c.Dec, err = hc.Decoder.stack("decoder"); err != nil {
 		return nil, err
 	}
@@ -122,26 +129,12 @@ func ReadHFConfig(dir string) (*Config, error) {
 	}
 
 	c.BOS = pick(2, hc.BOS)
-	c.PAD = pick(0, hc.PAD)
-	c.DecoderStart = pick(c.BOS, hc.DecoderStart)
 	c.BOI = pick(255999, hc.Encoder.BOIIndex)
 	c.EOI = pick(256000, hc.Encoder.EOIIndex, hc.EOIIndex)
 	c.ImageToken = pick(256001, hc.ImageTokenIndex, hc.Encoder.ImageTokenIndex)
 	c.MMTokensPerImage = hc.Encoder.MMTokens
-	if c.EOS, err = tokenIDs("config.json eos_token_id", hc.EOS); err != nil {
+	if err := c.generationIDs(dir, &hc); err != nil {
 		return nil, err
-	}
-	var gen hfGeneration
-	if err := readJSON(filepath.Join(dir, "generation_config.json"), &gen, false); err != nil {
-		return nil, err
-	}
-	more, err := tokenIDs("generation_config.json eos_token_id", gen.EOS)
-	if err != nil {
-		return nil, err
-	}
-	c.EOS = mergeIDs(c.EOS, more)
-	if len(c.EOS) == 0 {
-		c.EOS = []int32{1}
 	}
 
 	if v := hc.Encoder.Vision; v != nil {
@@ -160,6 +153,36 @@ func ReadHFConfig(dir string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// generationIDs sets the decoder start, pad and eos ids the way
+// transformers' generate() finds them: from generation_config.json when the
+// checkpoint has one (start = its decoder_start_token_id, else its
+// bos_token_id; pad = its pad_token_id, else the first eos), ignoring
+// config.json's; from config.json otherwise.
+func (c *Config) generationIDs(dir string, hc *hfConfig) error {
+	var gen hfGeneration
+	path := filepath.Join(dir, "generation_config.json")
+	if _, err := os.Stat(path); err != nil {
+		eos, err := tokenIDs("config.json eos_token_id", hc.EOS)
+		c.EOS, c.PAD, c.DecoderStart = eos, pick(0, hc.PAD), pick(c.BOS, hc.DecoderStart)
+		return err
+	}
+	if err := readJSON(path, &gen, true); err != nil {
+		return err
+	}
+	eos, err := tokenIDs("generation_config.json eos_token_id", gen.EOS)
+	if err != nil {
+		return err
+	}
+	c.EOS = eos
+	c.DecoderStart = pick(c.BOS, gen.DecoderStart, gen.BOS)
+	pad := int32(0)
+	if len(eos) > 0 {
+		pad = eos[0]
+	}
+	c.PAD = pick(pad, gen.PAD)
+	return nil
 }
 
 func (t *hfText) stack(name string) (StackConfig, error) {
@@ -337,17 +360,4 @@ func tokenIDs(what string, raw json.RawMessage) ([]int32, error) {
 		return nil, fmt.Errorf("%s: want an id or a list of ids: %v", what, err)
 	}
 	return many, nil
-}
-
-func mergeIDs(a, b []int32) []int32 {
-	for _, x := range b {
-		dup := false
-		for _, y := range a {
-			dup = dup || x == y
-		}
-		if !dup {
-			a = append(a, x)
-		}
-	}
-	return a
 }

@@ -33,6 +33,10 @@ func TestGolden(t *testing.T) {
 		{"l_enc7_dec1_full", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
 		{"m_dec_own_config", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
 		{"n_mm_png_modes", []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0}},
+		// where generate() finds its special ids: generation_config.json wins
+		{"p_start_gen", []tensor.Type{tensor.F32}},
+		{"p_pad_cfg", []tensor.Type{tensor.F32}},
+		{"p_eos_cfg", []tensor.Type{tensor.F32}},
 	}
 	for _, c := range cases {
 		dir := testcase.Unpack(t, c.name)
