@@ -1,0 +1,116 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Peak-rate loops for the compute probe (peak_amd64.go). Each iteration
+// issues 12 independent multiply-adds into 12 accumulators, enough to keep
+// every execution port busy despite their latency; the results are never
+// read. Register map: Z0-Z11 / Y0-Y11 accumulators, Z12-Z15 / Y12-Y15
+// operands, CX the iteration count.
+
+// func fmaZMM(n int)
+TEXT ·fmaZMM(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VZEROALL
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+
+// main loop: 12 × VFMADD231PS zmm = 12·16 fused multiply-adds
+loop:
+	VFMADD231PS Z12, Z13, Z0
+	VFMADD231PS Z12, Z13, Z1
+	VFMADD231PS Z12, Z13, Z2
+	VFMADD231PS Z12, Z13, Z3
+	VFMADD231PS Z12, Z13, Z4
+	VFMADD231PS Z12, Z13, Z5
+	VFMADD231PS Z12, Z13, Z6
+	VFMADD231PS Z12, Z13, Z7
+	VFMADD231PS Z12, Z13, Z8
+	VFMADD231PS Z12, Z13, Z9
+	VFMADD231PS Z12, Z13, Z10
+	VFMADD231PS Z12, Z13, Z11
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+	RET
+
+// func vnniZMM(n int)
+TEXT ·vnniZMM(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VZEROALL
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+
+// main loop: 12 × VPDPBUSD zmm = 12·64 u8×s8 multiply-adds
+loop:
+	VPDPBUSD Z12, Z13, Z0
+	VPDPBUSD Z12, Z13, Z1
+	VPDPBUSD Z12, Z13, Z2
+	VPDPBUSD Z12, Z13, Z3
+	VPDPBUSD Z12, Z13, Z4
+	VPDPBUSD Z12, Z13, Z5
+	VPDPBUSD Z12, Z13, Z6
+	VPDPBUSD Z12, Z13, Z7
+	VPDPBUSD Z12, Z13, Z8
+	VPDPBUSD Z12, Z13, Z9
+	VPDPBUSD Z12, Z13, Z10
+	VPDPBUSD Z12, Z13, Z11
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+	RET
+
+// func fmaYMM(n int)
+TEXT ·fmaYMM(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VZEROALL
+
+// main loop: 12 × VFMADD231PS ymm = 12·8 fused multiply-adds
+loop:
+	VFMADD231PS Y12, Y13, Y0
+	VFMADD231PS Y12, Y13, Y1
+	VFMADD231PS Y12, Y13, Y2
+	VFMADD231PS Y12, Y13, Y3
+	VFMADD231PS Y12, Y13, Y4
+	VFMADD231PS Y12, Y13, Y5
+	VFMADD231PS Y12, Y13, Y6
+	VFMADD231PS Y12, Y13, Y7
+	VFMADD231PS Y12, Y13, Y8
+	VFMADD231PS Y12, Y13, Y9
+	VFMADD231PS Y12, Y13, Y10
+	VFMADD231PS Y12, Y13, Y11
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+	RET
+
+// func maddubsYMM(n int)
+TEXT ·maddubsYMM(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VZEROALL
+
+// main loop: 6 chains of VPMADDUBSW (u8×s8 pairs to s16) + VPMADDWD (by
+// ones, to s32) + VPADDD, the AVX2 int8 dot without VNNI: 6·32 multiply-adds
+loop:
+	VPMADDUBSW Y12, Y13, Y6
+	VPMADDUBSW Y12, Y13, Y7
+	VPMADDUBSW Y12, Y13, Y8
+	VPMADDUBSW Y12, Y13, Y9
+	VPMADDUBSW Y12, Y13, Y10
+	VPMADDUBSW Y12, Y13, Y11
+	VPMADDWD   Y14, Y6, Y6
+	VPMADDWD   Y14, Y7, Y7
+	VPMADDWD   Y14, Y8, Y8
+	VPMADDWD   Y14, Y9, Y9
+	VPMADDWD   Y14, Y10, Y10
+	VPMADDWD   Y14, Y11, Y11
+	VPADDD     Y6, Y0, Y0
+	VPADDD     Y7, Y1, Y1
+	VPADDD     Y8, Y2, Y2
+	VPADDD     Y9, Y3, Y3
+	VPADDD     Y10, Y4, Y4
+	VPADDD     Y11, Y5, Y5
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+	RET

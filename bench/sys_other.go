@@ -1,0 +1,7 @@
+//go:build !unix
+
+package bench
+
+func maxRSS() int64 { return 0 }
+
+func checkDisk(dir string, need int64) error { return nil }

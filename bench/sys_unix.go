@@ -1,0 +1,38 @@
+//go:build unix
+
+package bench
+
+import (
+	"fmt"
+	"runtime"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxRSS is getrusage's peak resident size in bytes (Linux reports KiB,
+// Darwin bytes).
+func maxRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return int64(ru.Maxrss)
+	}
+	return int64(ru.Maxrss) << 10
+}
+
+// checkDisk refuses to write need bytes into dir when its file system has
+// less free space.
+func checkDisk(dir string, need int64) error {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return nil // unknown: let the write find out
+	}
+	free := int64(st.Bavail) * int64(st.Bsize)
+	if free < need {
+		return fmt.Errorf("%s has %.2f GiB free but the model needs about %.2f GiB", dir, gib(free), gib(need))
+	}
+	return nil
+}
