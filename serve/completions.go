@@ -56,7 +56,7 @@ const maxPrompts = 16
 
 var seedCounter atomic.Uint64
 
-// parse checks the fields and builds one library request per prompt.
+// parseCompletion checks the fields and makes one library request per prompt.
 func (s *Server) parseCompletion(cr *completionRequest) ([]t5go.Request, *apiError) {
 	prompts, e := strings1("prompt", cr.Prompt, maxPrompts)
 	if e != nil {
@@ -182,7 +182,7 @@ type choice struct {
 
 type usage struct {
 	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens,omitempty"`
+	CompletionTokens int `json:"completion_tokens"`
 	TotalTokens      int `json:"total_tokens"`
 }
 

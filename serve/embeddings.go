@@ -68,7 +68,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.met.embeddedTokens(tokens)
 	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "model": s.opt.Model,
-		"usage": usage{PromptTokens: tokens, TotalTokens: tokens}})
+		"usage": map[string]int{"prompt_tokens": tokens, "total_tokens": tokens}})
 }
 
 func (s *Server) parseEmbedding(er *embeddingRequest) ([]string, [][]t5go.Image, *apiError) {

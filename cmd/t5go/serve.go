@@ -45,7 +45,7 @@ flags:
 
 func runServe(args []string) error {
 	fs := newFlags("serve", "")
-	fs.Usage = func() { fmt.Fprint(os.Stderr, serveHelp); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), serveHelp); fs.PrintDefaults() } // Output: silent on flag errors
 	model := fs.String("m", "", "model `file` (GGUF from t5go convert or t5go synth)")
 	host := fs.String("host", "127.0.0.1", "address to listen on (0.0.0.0: every interface)")
 	port := fs.Int("port", 8080, "TCP port (0: any free port, printed at start)")
