@@ -96,7 +96,7 @@ func runServe(args []string) error {
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	opt := srv.Options()
-	if ip := net.ParseIP(*host); ip == nil || !ip.IsLoopback() {
+	if ip := net.ParseIP(*host); *host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(os.Stderr, "t5go serve: warning: listening on %s, not loopback: anyone who can reach this address can use the model\n", *host)
 	}
 	fmt.Fprintf(os.Stderr, "t5go serve: %s on http://%s (parallel %d, queue %d, max body %d bytes, timeout %v, %s, %d threads)\n",
