@@ -80,12 +80,12 @@ func geluTanhGeneric(dst, x []float32) {
 	}
 }
 
-// Add sets dst += x over len(dst).
+// Add sets dst += x over len(dst). It runs the tier's axpy with a = 1,
+// which is exact: 1·x + dst rounds once either way (FMA or not), so every
+// tier gives Go's dst[i] += x[i] bit for bit, vectorised (blocked
+// attention adds each key tile's output this way).
 func Add(dst, x []float32) {
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] += x[i]
-	}
+	impl.axpy(dst, 1, x[:len(dst)])
 }
 
 // RoPE rotates one head in rotate-half form: with h = len(x)/2,

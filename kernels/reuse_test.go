@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -34,6 +35,35 @@ func TestMatMulReusedWorkspace(t *testing.T) {
 					}
 				}
 				ws.Pool.Close()
+			}
+		}
+	}
+}
+
+// TestAddBitExactAcrossTiers: Add goes through axpy with a = 1, which must
+// equal Go's dst[i] += x[i] bit for bit (NaN: any NaN), tails included.
+func TestAddBitExactAcrossTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3.4e38, -3.4e38, 1e-45}
+	for _, tb := range tiers() {
+		for _, n := range []int{0, 1, 15, 16, 33, 257} {
+			dst, x := randVec(r, n), randVec(r, n)
+			for i := range n {
+				if i%3 == 0 {
+					dst[i] = special[r.IntN(len(special))]
+					x[i] = special[r.IntN(len(special))]
+				}
+			}
+			want := append([]float32(nil), dst...)
+			for i := range want {
+				want[i] += x[i]
+			}
+			withTier(tb, func() { Add(dst, x) })
+			for i := range want {
+				nan := math.IsNaN(float64(want[i]))
+				if nan != math.IsNaN(float64(dst[i])) || !nan && !sameBits(want[i], dst[i]) {
+					t.Fatalf("%s n=%d: [%d] = %v, want %v", tb.name, n, i, dst[i], want[i])
+				}
 			}
 		}
 	}
