@@ -2,7 +2,6 @@ package t5go
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/t5go/t5go/t5gemma"
 )
@@ -31,10 +30,10 @@ func (m *Model) Embed(ctx context.Context, text string, images []Image, pool Poo
 	}
 	defer m.release()
 	if pool != PoolMean && pool != PoolNone {
-		return Embedding{}, fmt.Errorf("t5go: pooling %q (want mean or none)", pool)
+		return Embedding{}, invalid("t5go: pooling %q (want mean or none)", pool)
 	}
 	if text == "" && len(images) == 0 {
-		return Embedding{}, fmt.Errorf("t5go: empty input")
+		return Embedding{}, invalid("t5go: empty input")
 	}
 	c := m.m.Config
 	ids, err := m.encoderIDs(text, len(images))
@@ -42,7 +41,7 @@ func (m *Model) Embed(ctx context.Context, text string, images []Image, pool Poo
 		return Embedding{}, err
 	}
 	if len(ids) > c.Enc.Context {
-		return Embedding{}, fmt.Errorf("t5go: the input is %d tokens, past the model's encoder context of %d", len(ids), c.Enc.Context)
+		return Embedding{}, invalid("t5go: the input is %d tokens, past the model's encoder context of %d", len(ids), c.Enc.Context)
 	}
 	feats, err := m.imageFeatures(images)
 	if err != nil {
@@ -55,7 +54,7 @@ func (m *Model) Embed(ctx context.Context, text string, images []Image, pool Poo
 	if err != nil {
 		return Embedding{}, err
 	}
-	if err := st.Encode(t5gemma.EncoderInput{B: 1, S: len(ids), IDs: ids, Images: feats}); err != nil {
+	if err := st.EncodeContext(ctx, t5gemma.EncoderInput{B: 1, S: len(ids), IDs: ids, Images: feats}); err != nil {
 		return Embedding{}, err
 	}
 	H := c.Hidden

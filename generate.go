@@ -3,7 +3,6 @@ package t5go
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -94,33 +93,33 @@ func (m *Model) GenerateBatch(ctx context.Context, reqs []Request, onToken func(
 	S := 0
 	for i, r := range reqs {
 		if err := r.Sampling.validate(); err != nil {
-			return nil, fmt.Errorf("t5go: request %d: %w", i, err)
+			return nil, invalid("t5go: request %d: %w", i, err)
 		}
 		if strings.TrimSpace(r.Prompt) == "" && len(r.Images) == 0 {
-			return nil, fmt.Errorf("t5go: request %d: empty prompt", i)
+			return nil, invalid("t5go: request %d: empty prompt", i)
 		}
 		if r.MaxNewTokens < 0 {
-			return nil, fmt.Errorf("t5go: request %d: max new tokens %d is negative", i, r.MaxNewTokens)
+			return nil, invalid("t5go: request %d: max new tokens %d is negative", i, r.MaxNewTokens)
 		}
 		if r.MaxNewTokens == 0 {
 			reqs[i].MaxNewTokens = 256
 		}
 		if limit := c.Dec.Context - 1; reqs[i].MaxNewTokens > limit {
-			return nil, fmt.Errorf("t5go: request %d: %d new tokens exceed the decoder's context of %d", i, reqs[i].MaxNewTokens, limit)
+			return nil, invalid("t5go: request %d: %d new tokens exceed the decoder's context of %d", i, reqs[i].MaxNewTokens, limit)
 		}
 		ids, err := m.encoderIDs(r.Prompt, len(r.Images))
 		if err != nil {
-			return nil, fmt.Errorf("t5go: request %d: %w", i, err)
+			return nil, invalid("t5go: request %d: %w", i, err)
 		}
 		if len(ids) > c.Enc.Context {
 			if !r.Truncate || len(r.Images) > 0 {
-				return nil, fmt.Errorf("t5go: request %d: the prompt is %d tokens, past the model's encoder context of %d", i, len(ids), c.Enc.Context)
+				return nil, invalid("t5go: request %d: the prompt is %d tokens, past the model's encoder context of %d", i, len(ids), c.Enc.Context)
 			}
 			ids = ids[:c.Enc.Context]
 		}
 		feats, err := m.imageFeatures(r.Images)
 		if err != nil {
-			return nil, fmt.Errorf("t5go: request %d: %w", i, err)
+			return nil, invalid("t5go: request %d: %w", i, err)
 		}
 		images = append(images, feats...)
 		rows[i] = &row{req: reqs[i], ids: ids, sm: newSampler(r.Sampling)}
@@ -143,7 +142,7 @@ func (m *Model) GenerateBatch(ctx context.Context, reqs []Request, onToken func(
 			in.Mask[j] = 1
 		}
 	}
-	if err := st.Encode(in); err != nil {
+	if err := st.EncodeContext(ctx, in); err != nil {
 		return nil, err
 	}
 	encDone := time.Now()

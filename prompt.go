@@ -35,10 +35,10 @@ func (m *Model) encoderIDs(prompt string, images int) ([]int32, error) {
 	c := m.m.Config
 	parts := strings.Split(prompt, ImagePlaceholder)
 	if n := len(parts) - 1; n != images {
-		return nil, fmt.Errorf("t5go: the prompt has %d image placeholders (%s) for %d images", n, ImagePlaceholder, images)
+		return nil, invalid("t5go: the prompt has %d image placeholders (%s) for %d images", n, ImagePlaceholder, images)
 	}
 	if images > 0 && c.Vision == nil {
-		return nil, fmt.Errorf("t5go: this model has no vision tower")
+		return nil, invalid("t5go: this model has no vision tower")
 	}
 	ids := []int32{c.BOS}
 	for i, p := range parts {
@@ -83,19 +83,19 @@ func (m *Model) imageFeatures(images []Image) ([][]float32, error) {
 		data := im.Data
 		if data == nil {
 			if im.Path == "" {
-				return nil, fmt.Errorf("t5go: %s: neither a path nor data", name)
+				return nil, invalid("t5go: %s: neither a path nor data", name)
 			}
 			if data, err = os.ReadFile(im.Path); err != nil {
-				return nil, err
+				return nil, invalid("%w", err)
 			}
 		}
 		img, err := imageproc.DecodeBytes(data, name, MaxImagePixels)
 		if err != nil {
-			return nil, err
+			return nil, invalid("%w", err)
 		}
 		px, err := imageproc.Preprocess(img, pc)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, invalid("%s: %w", name, err)
 		}
 		out[i] = make([]float32, c.MMTokensPerImage*c.Hidden)
 		if err := vs.Features(out[i], px); err != nil {

@@ -39,14 +39,14 @@ func (m *Model) NewSession(ctx context.Context, prompt string, images []Image, o
 	}
 	defer m.release()
 	if strings.TrimSpace(prompt) == "" && len(images) == 0 {
-		return nil, fmt.Errorf("t5go: empty prompt")
+		return nil, invalid("t5go: empty prompt")
 	}
 	c := m.m.Config
 	if opt.MaxDecoderTokens <= 0 {
 		opt.MaxDecoderTokens = 512
 	}
 	if opt.MaxDecoderTokens > c.Dec.Context {
-		return nil, fmt.Errorf("t5go: %d decoder tokens exceed the decoder's context of %d", opt.MaxDecoderTokens, c.Dec.Context)
+		return nil, invalid("t5go: %d decoder tokens exceed the decoder's context of %d", opt.MaxDecoderTokens, c.Dec.Context)
 	}
 	start := time.Now()
 	ids, err := m.encoderIDs(prompt, len(images))
@@ -54,7 +54,7 @@ func (m *Model) NewSession(ctx context.Context, prompt string, images []Image, o
 		return nil, err
 	}
 	if len(ids) > c.Enc.Context {
-		return nil, fmt.Errorf("t5go: the prompt is %d tokens, past the model's encoder context of %d", len(ids), c.Enc.Context)
+		return nil, invalid("t5go: the prompt is %d tokens, past the model's encoder context of %d", len(ids), c.Enc.Context)
 	}
 	feats, err := m.imageFeatures(images)
 	if err != nil {
@@ -67,7 +67,7 @@ func (m *Model) NewSession(ctx context.Context, prompt string, images []Image, o
 	if err != nil {
 		return nil, err
 	}
-	if err := st.Encode(t5gemma.EncoderInput{B: 1, S: len(ids), IDs: ids, Images: feats}); err != nil {
+	if err := st.EncodeContext(ctx, t5gemma.EncoderInput{B: 1, S: len(ids), IDs: ids, Images: feats}); err != nil {
 		return nil, err
 	}
 	return &Session{m: m, st: st, ids: ids, encode: time.Since(start), maxDec: opt.MaxDecoderTokens}, nil
@@ -90,7 +90,7 @@ func (s *Session) Ask(ctx context.Context, question string, req Request, onToken
 		return Result{}, fmt.Errorf("t5go: session is closed")
 	}
 	if err := req.Sampling.validate(); err != nil {
-		return Result{}, fmt.Errorf("t5go: %w", err)
+		return Result{}, invalid("t5go: %w", err)
 	}
 	if req.MaxNewTokens <= 0 {
 		req.MaxNewTokens = 256
@@ -100,7 +100,7 @@ func (s *Session) Ask(ctx context.Context, question string, req Request, onToken
 	}
 	prefix := s.m.tok.Encode(question, false)
 	if n := 1 + len(prefix) + req.MaxNewTokens; n > s.maxDec {
-		return Result{}, fmt.Errorf("t5go: question (%d tokens) plus %d new tokens exceed the session's %d decoder tokens",
+		return Result{}, invalid("t5go: question (%d tokens) plus %d new tokens exceed the session's %d decoder tokens",
 			len(prefix), req.MaxNewTokens, s.maxDec)
 	}
 	var cb func(int, Token) error

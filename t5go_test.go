@@ -215,3 +215,28 @@ func TestBadRequests(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+func TestInputErrorsAreMarked(t *testing.T) {
+	m, _ := fixture(t, "a_text_short")
+	for _, req := range []Request{{Prompt: " "}, {Prompt: ImagePlaceholder}, {Prompt: "x", Sampling: Sampling{TopK: -1}},
+		{Prompt: ImagePlaceholder, Images: []Image{{Data: []byte("not an image"), Name: "junk"}}}} {
+		_, err := m.Generate(context.Background(), req, nil)
+		if !errors.Is(err, ErrInvalidRequest) {
+			t.Errorf("%q: %v is not marked ErrInvalidRequest", req.Prompt, err)
+		}
+	}
+}
+
+// A cancelled context stops the encoder between layers.
+func TestEncodeHonoursCancellation(t *testing.T) {
+	m, _ := fixture(t, "a_text_short")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := m.Generate(ctx, Request{Prompt: strings.Repeat(testcase.Spell(9), 3000)}, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("generate with a cancelled context: %v", err)
+	}
+	if _, err := m.Embed(ctx, testcase.Spell(9), nil, PoolMean); !errors.Is(err, context.Canceled) {
+		t.Errorf("embed with a cancelled context: %v", err)
+	}
+}

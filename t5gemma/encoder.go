@@ -1,6 +1,7 @@
 package t5gemma
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/t5go/t5go/kernels"
@@ -18,7 +19,11 @@ type EncoderInput struct {
 
 // Encode runs the encoder over in, then computes the decoder's cross keys and
 // values of every layer once for the request, and resets the decoder.
-func (st *State) Encode(in EncoderInput) error {
+func (st *State) Encode(in EncoderInput) error { return st.EncodeContext(context.Background(), in) }
+
+// EncodeContext is Encode that stops between layers once ctx is done (a long
+// input should not outlive its request) and returns ctx's error.
+func (st *State) EncodeContext(ctx context.Context, in EncoderInput) error {
 	if err := st.checkEncoderInput(in); err != nil {
 		return err
 	}
@@ -53,6 +58,10 @@ func (st *State) Encode(in EncoderInput) error {
 
 	enc := &st.m.Enc
 	for l := range enc.Layers {
+		if err := ctx.Err(); err != nil {
+			st.b = 0 // no half-encoded input for Decode
+			return err
+		}
 		sliding := c.Enc.Sliding[l]
 		in := layerInput{n: n, posBase: 0, posMod: S, rope: st.encRope.table(sliding)}
 		st.attnEnc = encAttnTask{c: &c.Enc, sliding: sliding}

@@ -24,7 +24,8 @@ func runCheck(args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	threads := fs.Int("t", 0, "threads (default: all cores)")
 	fs.Usage = func() {
-		fmt.Fprint(os.Stderr, `usage: t5go check CASE_DIR [--type f32|f16|bf16|q8_0|q4_0] [--json] [-t N]
+		w := fs.Output()
+		fmt.Fprint(w, `usage: t5go check CASE_DIR [--type f32|f16|bf16|q8_0|q4_0] [--json] [-t N]
 
 CASE_DIR holds a Hugging Face checkpoint (config.json, model.safetensors) and a
 golden.safetensors from transformers. check converts the checkpoint to --type,
@@ -39,9 +40,9 @@ tolerance. Tolerances per type (ratio / top-1 / generated ids):
 			if tol.ExactIDs {
 				ids = "identical"
 			}
-			fmt.Fprintf(os.Stderr, "  %-5s  rel <= %g, top-1 >= %g, generated ids %s\n", t, tol.Rel, tol.Top1, ids)
+			fmt.Fprintf(w, "  %-5s  rel <= %g, top-1 >= %g, generated ids %s\n", t, tol.Rel, tol.Top1, ids)
 		}
-		fmt.Fprintln(os.Stderr, "\nflags:")
+		fmt.Fprintln(w, "\nflags:")
 		fs.PrintDefaults()
 	}
 	pos, err := parseFlags(fs, args)

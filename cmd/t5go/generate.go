@@ -44,7 +44,7 @@ flags:
 
 func runGenerate(args []string) error {
 	fs := newFlags("generate", "")
-	fs.Usage = func() { fmt.Fprint(os.Stderr, generateHelp); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), generateHelp); fs.PrintDefaults() }
 	model := fs.String("m", "", "model `file` (GGUF from t5go convert or t5go synth)")
 	var prompts, images, stops listFlag
 	fs.Var(&prompts, "p", "prompt `text` (repeatable: each runs as its own generation)")

@@ -71,7 +71,7 @@ func (e usageError) Error() string { return e.msg }
 func newFlags(name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("t5go "+name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: t5go %s %s\n\nflags:\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: t5go %s %s\n\nflags:\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs
