@@ -8,8 +8,11 @@ import (
 )
 
 // rowsF32Asm runs a four-row float kernel on whole groups of four rows and
-// whole steps of k, adding the element tails and the last rows in Go.
-func rowsF32Asm(kern rowsF32Func, step int) rowsF32Func {
+// whole steps of k, adding the element tails in Go; the last rows go
+// through the tier's vector dot (blocked attention sends key tiles whose
+// row counts are not multiples of four here, and scalar Go dots of 256
+// elements showed in encoder profiles).
+func rowsF32Asm(kern rowsF32Func, dot func(a, b []float32) float32, step int) rowsF32Func {
 	return func(y, w, x []float32) {
 		k := len(x)
 		if len(w) < len(y)*k {
@@ -24,7 +27,9 @@ func rowsF32Asm(kern rowsF32Func, step int) rowsF32Func {
 				}
 			}
 		}
-		rowsF32Generic(y[n:], w[n*k:], x)
+		for r := n; r < len(y); r++ {
+			y[r] = dot(w[r*k:r*k+k], x)
+		}
 	}
 }
 
