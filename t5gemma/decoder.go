@@ -40,7 +40,7 @@ func (st *State) Decode(tokens []int32, n int, all bool) ([]float32, error) {
 	for l := range dec.Layers {
 		sliding := c.Dec.Sliding[l]
 		in := layerInput{n: rows, posBase: st.pos, posMod: n, rope: st.decRope.table(sliding)}
-		st.attnDec = decAttnTask{st: st, c: &c.Dec, layer: l, sliding: sliding, n: n}
+		st.attnDec = decAttnTask{c: &c.Dec, layer: l, sliding: sliding, n: n}
 		st.layer(&dec.Layers[l], &c.Dec, in, st.decStoreKV, st.decAttend)
 		st.trace("decoder_layer_outputs", l, st.x[:rows*H])
 	}
@@ -74,80 +74,28 @@ func (st *State) Decode(tokens []int32, n int, all bool) ([]float32, error) {
 // Pos is the number of decoder tokens fed since the last Encode.
 func (st *State) Pos() int { return st.pos }
 
-// decAttnTask is the merged attention: one softmax over the row's own cached
-// keys (causal, windowed on sliding layers) and the encoder keys. Items are
-// (query row, KV head) pairs; the query heads of a KV head go together.
+// decAttnTask says which layer the decoder's merged attention is running.
 type decAttnTask struct {
-	st      *State
 	c       *StackConfig
 	layer   int
 	sliding bool
 	n       int // tokens per row in this call
-	lo      int // first query row of this chunk
 }
 
 // decStoreKV puts this call's keys and values into the layer's ring.
 func (st *State) decStoreKV() {
 	t := &st.attnDec
-	kvw := t.c.KVHeads * t.c.HeadDim
+	c, d := t.c, t.c.HeadDim
+	kvw := c.KVHeads * d
 	sc := &st.self[t.layer]
 	for b := range st.b {
 		for i := range t.n {
-			p := (st.pos + i) % sc.cap
 			src := (b*t.n + i) * kvw
-			dst := (b*sc.cap + p) * kvw
-			copy(sc.k[dst:dst+kvw], st.k[src:src+kvw])
-			copy(sc.v[dst:dst+kvw], st.v[src:src+kvw])
+			for g := range c.KVHeads {
+				sc.put(b, g, (st.pos+i)%sc.cap, st.k[src+g*d:src+(g+1)*d], st.v[src+g*d:src+(g+1)*d])
+			}
 		}
 	}
-}
-
-func (st *State) decAttend(lo, hi int) {
-	t := &st.attnDec
-	t.lo = lo
-	st.ws.Pool.Run((hi-lo)*t.c.KVHeads, 2, t)
-}
-
-func (t *decAttnTask) Run(lo, hi int) {
-	st, c := t.st, t.c
-	d := c.HeadDim
-	qw, kvw := c.Heads*d, c.KVHeads*d
-	group := c.Heads / c.KVHeads
-	scale := attnScale(c)
-	sc, cr := &st.self[t.layer], &st.cross[t.layer]
-	var parts [2]kernels.KV
-	for it := lo; it < hi; it++ {
-		g := it % c.KVHeads
-		local := it / c.KVHeads // row within the chunk
-		row := t.lo + local     // b·n + i
-		b, i := row/t.n, row%t.n
-		p := st.pos + i
-		a, z := 0, p+1
-		if t.sliding {
-			a, z = decoderWindow(p, c.Window)
-			a = max(a, 0)
-		}
-		selfBase := b*sc.cap*kvw + g*d
-		parts[0] = kernels.KV{K: sc.k[selfBase:], V: sc.v[selfBase:], Stride: kvw, Spans: ringSpans(st.selfSpans[it][:0], a, z, sc.cap)}
-		crossBase := b*cr.cap*kvw + g*d
-		parts[1] = kernels.KV{K: cr.k[crossBase:], V: cr.v[crossBase:], Stride: kvw, Spans: st.encSpans[b]}
-		q0, q1 := local*qw+g*group*d, local*qw+(g+1)*group*d
-		kernels.AttendBlock(st.att[q0:q1], st.q[q0:q1], group, scale, parts[:])
-	}
-}
-
-// ringSpans maps positions [a, z) of a ring of size n (z-a <= n) to at most
-// two index spans.
-func ringSpans(dst []kernels.Span, a, z, n int) []kernels.Span {
-	if a >= z {
-		return dst
-	}
-	s := a % n
-	e := s + (z - a)
-	if e <= n {
-		return append(dst, kernels.Span{Lo: s, Hi: e})
-	}
-	return append(dst, kernels.Span{Lo: s, Hi: n}, kernels.Span{Lo: 0, Hi: e - n})
 }
 
 // Rewind restarts the decoder at position 0, keeping the encoder output and

@@ -136,8 +136,12 @@ func (st *State) buildCross() {
 			}
 		}
 		for b := range st.b {
-			copy(cr.k[b*cr.cap*kvw:], k[b*st.s*kvw:(b+1)*st.s*kvw])
-			copy(cr.v[b*cr.cap*kvw:], v[b*st.s*kvw:(b+1)*st.s*kvw])
+			for j := range st.s {
+				t := (b*st.s + j) * kvw
+				for g := range c.KVHeads {
+					cr.put(b, g, j, k[t+g*d:t+(g+1)*d], v[t+g*d:t+(g+1)*d])
+				}
+			}
 		}
 	}
 	st.crossBuilds++

@@ -42,27 +42,56 @@ type State struct {
 	decRope  stackRope
 
 	// the current request's encoder side
-	b, s        int               // batch rows and padded encoder length
-	encMask     []int32           // [b × s]
-	encSpans    [][]kernels.Span  // per row: runs of real encoder tokens
-	encOut      []float32         // [b × s × H] encoder_last_hidden_state
-	cross       []kvCache         // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
-	crossBuilds int               // times the cross K/V were computed (tests)
-	self        []kvCache         // per decoder layer: post-norm, post-RoPE self K/V, a ring of cap positions
-	pos         int               // next decoder position
-	logits      []float32         // see Decode
-	selfSpans   [][2]kernels.Span // per decoder attention item: its self-key spans (Attend lets its parts escape, so no stack arrays)
-	attnEnc     encAttnTask       //
-	tiled       tiledAttn         // blocked attention scratch (encoder)
-	spanBuf     []kernels.Span    //
-	attnDec     decAttnTask       //
+	b, s        int              // batch rows and padded encoder length
+	encMask     []int32          // [b × s]
+	encSpans    [][]kernels.Span // per row: runs of real encoder tokens
+	encOut      []float32        // [b × s × H] encoder_last_hidden_state
+	cross       []kvCache        // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
+	crossBuilds int              // times the cross K/V were computed (tests)
+	self        []kvCache        // per decoder layer: post-norm, post-RoPE self K/V, a ring of cap positions
+	pos         int              // next decoder position
+	logits      []float32        // see Decode
+	merged      mergedScratch    // the decoder attention's scratch
+	attnEnc     encAttnTask      //
+	tiled       tiledAttn        // blocked attention scratch (encoder)
+	spanBuf     []kernels.Span   //
+	attnDec     decAttnTask      //
 }
 
-// kvCache holds keys and values of one layer for every batch row: row b's
-// position j is at [(b·cap + j)·kvw].
+// kvCache holds the keys and values of one decoder layer for every batch row
+// and KV head, laid out for matrix products: keys as [cap × HeadDim] and
+// values transposed as [HeadDim × cap] per (row, KV head).
 type kvCache struct {
-	k, v []float32
-	cap  int
+	k, vt []float32
+	cap   int
+	heads int // KV heads
+	d     int // head width
+}
+
+// keys of batch row b, KV head g: [cap × d].
+func (c *kvCache) keys(b, g int) []float32 {
+	o := (b*c.heads + g) * c.cap * c.d
+	return c.k[o : o+c.cap*c.d]
+}
+
+// values of batch row b, KV head g, transposed: [d × cap].
+func (c *kvCache) values(b, g int) []float32 {
+	o := (b*c.heads + g) * c.cap * c.d
+	return c.vt[o : o+c.cap*c.d]
+}
+
+// put stores key and value vectors (d each) of (b, g) at slot j.
+func (c *kvCache) put(b, g, j int, key, value []float32) {
+	copy(c.keys(b, g)[j*c.d:(j+1)*c.d], key)
+	vt := c.values(b, g)
+	for i, x := range value[:c.d] {
+		vt[i*c.cap+j] = x
+	}
+}
+
+func newKVCache(batch, capacity int, s *StackConfig) kvCache {
+	n := batch * s.KVHeads * capacity * s.HeadDim
+	return kvCache{k: make([]float32, n), vt: make([]float32, n), cap: capacity, heads: s.KVHeads, d: s.HeadDim}
 }
 
 // NewState allocates the activations and caches for lim. pool runs the
@@ -105,19 +134,18 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 		encOut:   make([]float32, lim.Batch*lim.EncLen*H),
 		logits:   make([]float32, lim.Batch*c.Vocab),
 	}
-	st.selfSpans = make([][2]kernels.Span, lim.Batch*lim.Chunk*c.Dec.KVHeads)
-	dkvw := c.Dec.KVHeads * c.Dec.HeadDim
+	selfCap := 0
 	for l := range c.Dec.Layers {
 		capacity := lim.DecLen
 		if c.Dec.Sliding[l] {
 			// a query sees its w most recent keys; a chunk writes Chunk keys first
 			capacity = min(lim.DecLen, c.Dec.Window-1+lim.Chunk)
 		}
-		st.self = append(st.self, kvCache{
-			k: make([]float32, lim.Batch*capacity*dkvw), v: make([]float32, lim.Batch*capacity*dkvw), cap: capacity})
-		st.cross = append(st.cross, kvCache{
-			k: make([]float32, lim.Batch*lim.EncLen*dkvw), v: make([]float32, lim.Batch*lim.EncLen*dkvw), cap: lim.EncLen})
+		st.self = append(st.self, newKVCache(lim.Batch, capacity, &c.Dec))
+		st.cross = append(st.cross, newKVCache(lim.Batch, lim.EncLen, &c.Dec))
+		selfCap = max(selfCap, capacity)
 	}
+	st.merged = newMergedScratch(lim, &c.Dec, selfCap)
 	return st, nil
 }
 

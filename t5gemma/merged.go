@@ -1,0 +1,143 @@
+package t5gemma
+
+import (
+	"unsafe"
+
+	"github.com/t5go/t5go/kernels"
+	"github.com/t5go/t5go/tensor"
+)
+
+// The decoder's merged attention: for the query heads sharing a KV head, one
+// softmax over [own cached keys | encoder keys]. Both parts are matrix
+// products over the caches' layouts (keys [cap × d], values transposed
+// [d × cap]): the scores of a block of queries against every cached key, then
+// the probabilities times the values, so the encoder keys of a long input are
+// streamed once per step by every core instead of one dot product per key.
+// Keys a query may not see (outside its causal window, padding, slots not yet
+// written) get a score that exponentiates to zero.
+
+const (
+	mergedRows = 16    // decoder rows per block (bounds the score scratch)
+	masked     = -1e30 // a score whose exponential is 0
+)
+
+// mergedScratch is sized once per State, so decoding allocates nothing.
+type mergedScratch struct {
+	q, o, o2 []float32 // [rows·G × d]
+	ss, cs   []float32 // scores against the self ring and the encoder keys
+	sum      []float32 // per query vector
+	shapes   [4][2]int // backing arrays of the tensor views' shapes
+}
+
+func newMergedScratch(lim Limits, c *StackConfig, selfCap int) mergedScratch {
+	nq := min(mergedRows, lim.Batch*lim.Chunk) * (c.Heads / c.KVHeads)
+	return mergedScratch{
+		q: make([]float32, nq*c.HeadDim), o: make([]float32, nq*c.HeadDim), o2: make([]float32, nq*c.HeadDim),
+		ss: make([]float32, nq*selfCap), cs: make([]float32, nq*lim.EncLen), sum: make([]float32, nq),
+	}
+}
+
+// view makes an f32 weight view of x (rows of length k) whose shape lives in
+// the scratch, so building it allocates nothing.
+func (ms *mergedScratch) view(i int, x []float32, k, rows int) tensor.Tensor {
+	ms.shapes[i] = [2]int{k, rows}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), 4*k*rows)
+	return tensor.Tensor{Type: tensor.F32, Shape: ms.shapes[i][:], Data: b}
+}
+
+// decAttend fills st.att for the chunk's query rows [lo, hi).
+func (st *State) decAttend(lo, hi int) {
+	t := &st.attnDec
+	c, d := t.c, t.c.HeadDim
+	G := c.Heads / c.KVHeads
+	qw := c.Heads * d
+	sc, cr := &st.self[t.layer], &st.cross[t.layer]
+	ms := &st.merged
+	scale := attnScale(c)
+	for r0 := lo; r0 < hi; {
+		b := r0 / t.n
+		r1 := min(hi, (b+1)*t.n, r0+mergedRows) // rows of one sequence, one block
+		n := r1 - r0
+		nq := n * G
+		for g := range c.KVHeads {
+			q := ms.q[:nq*d]
+			for r := range n {
+				src := (r0-lo+r)*qw + g*G*d
+				for i, x := range st.q[src : src+G*d] {
+					q[r*G*d+i] = x * scale
+				}
+			}
+			ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.cap]
+			st.ws.MatMul(ss, q, nq, ms.view(0, sc.keys(b, g), d, sc.cap))
+			st.ws.MatMul(cs, q, nq, ms.view(1, cr.keys(b, g), d, cr.cap))
+			for r := range n {
+				p := st.pos + (r0+r)%t.n // this row's position
+				for h := range G {
+					qi := r*G + h
+					ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.cap:(qi+1)*sc.cap], cs[qi*cr.cap:(qi+1)*cr.cap], p, sc.cap, b, t.sliding, c.Window)
+				}
+			}
+			o, o2 := ms.o[:nq*d], ms.o2[:nq*d]
+			st.ws.MatMul(o, ss, nq, ms.view(2, sc.values(b, g), sc.cap, d))
+			st.ws.MatMul(o2, cs, nq, ms.view(3, cr.values(b, g), cr.cap, d))
+			for r := range n {
+				dst := (r0-lo+r)*qw + g*G*d
+				for h := range G {
+					qi := r*G + h
+					out := st.att[dst+h*d : dst+(h+1)*d]
+					if ms.sum[qi] == 0 {
+						clear(out)
+						continue
+					}
+					inv := 1 / ms.sum[qi]
+					for i := range out {
+						out[i] = (o[qi*d+i] + o2[qi*d+i]) * inv
+					}
+				}
+			}
+		}
+		r0 = r1
+	}
+}
+
+// mergedSoftmax turns one query's self scores (ring slots) and cross scores
+// into unnormalised probabilities in place, one max over both parts, and
+// returns their sum.
+func (st *State) mergedSoftmax(self, cross []float32, p, capacity, b int, sliding bool, window int) float32 {
+	lo := 0
+	if sliding {
+		lo = max(0, p-window+1)
+	}
+	last := st.pos + st.attnDec.n - 1 // newest position written to the ring
+	m := float32(masked)
+	for s := range self {
+		// the position slot s holds: the newest one ≡ s (mod capacity)
+		pos := last - ((last-s)%capacity+capacity)%capacity
+		if pos < lo || pos > p || pos < 0 {
+			self[s] = masked
+		} else if self[s] > m {
+			m = self[s]
+		}
+	}
+	spans := st.encSpans[b]
+	j := 0
+	for _, sp := range spans {
+		for ; j < sp.Lo; j++ {
+			cross[j] = masked
+		}
+		for ; j < sp.Hi; j++ {
+			if cross[j] > m {
+				m = cross[j]
+			}
+		}
+	}
+	for ; j < len(cross); j++ {
+		cross[j] = masked
+	}
+	if m == masked {
+		clear(self)
+		clear(cross)
+		return 0
+	}
+	return kernels.ExpSum(self, m) + kernels.ExpSum(cross, m)
+}
