@@ -130,7 +130,7 @@ func (m *Model) GenerateBatch(ctx context.Context, reqs []Request, onToken func(
 		maxNew = max(maxNew, r.req.MaxNewTokens)
 	}
 	B := len(rows)
-	st, err := m.m.NewState(t5gemma.Limits{Batch: B, EncLen: S, DecLen: maxNew + 1, Chunk: 1}, m.pool)
+	st, err := m.m.NewState(t5gemma.Limits{Batch: B, EncLen: S, DecLen: maxNew + 1, Chunk: 1, CrossType: m.opt.CrossType}, m.pool)
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func (m *Model) NewSession(ctx context.Context, prompt string, images []Image, o
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	st, err := m.m.NewState(t5gemma.Limits{Batch: 1, EncLen: len(ids), DecLen: opt.MaxDecoderTokens, Chunk: opt.MaxDecoderTokens}, m.pool)
+	st, err := m.m.NewState(t5gemma.Limits{Batch: 1, EncLen: len(ids), DecLen: opt.MaxDecoderTokens, Chunk: opt.MaxDecoderTokens, CrossType: m.opt.CrossType}, m.pool)
 	if err != nil {
 		return nil, err
 	}

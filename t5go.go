@@ -21,6 +21,7 @@ import (
 
 	"github.com/t5go/t5go/kernels"
 	"github.com/t5go/t5go/t5gemma"
+	"github.com/t5go/t5go/tensor"
 	"github.com/t5go/t5go/tokenizer"
 )
 
@@ -29,6 +30,10 @@ type Options struct {
 	// Threads used by each request's matrix products and attention
 	// (default: all cores). Concurrent requests share the cores.
 	Threads int
+	// CrossType is the precision of the decoder's cached encoder keys and
+	// values: tensor.F32 (the zero value), tensor.F16 or tensor.Q8_0. At long
+	// inputs they are most of what a decode step reads.
+	CrossType tensor.Type
 }
 
 // Model is a loaded model, safe for concurrent use.
@@ -47,6 +52,11 @@ var ErrClosed = errors.New("t5go: model is closed")
 
 // Load memory-maps a t5go GGUF file (made by `t5go convert` or `t5go synth`).
 func Load(path string, opt Options) (*Model, error) {
+	switch opt.CrossType {
+	case tensor.F32, tensor.F16, tensor.Q8_0:
+	default:
+		return nil, fmt.Errorf("t5go: cross K/V type %v (want f32, f16 or q8_0)", opt.CrossType)
+	}
 	m, err := t5gemma.Load(path)
 	if err != nil {
 		return nil, err

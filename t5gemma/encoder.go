@@ -125,7 +125,6 @@ func (st *State) buildCross() {
 	for l := range st.m.Dec.Layers {
 		L := &st.m.Dec.Layers[l]
 		cr := &st.cross[l]
-		// rows are packed with stride s per batch row; cap = EncLen
 		k, v := st.k[:n*kvw], st.v[:n*kvw]
 		st.ws.MatMul(k, st.encOut, n, L.K)
 		st.ws.MatMul(v, st.encOut, n, L.V)
@@ -136,11 +135,18 @@ func (st *State) buildCross() {
 			}
 		}
 		for b := range st.b {
-			for j := range st.s {
-				t := (b*st.s + j) * kvw
-				for g := range c.KVHeads {
-					cr.put(b, g, j, k[t+g*d:t+(g+1)*d], v[t+g*d:t+(g+1)*d])
+			for g := range c.KVHeads {
+				keys, vt := st.crossBuf[:cr.cap*d], st.crossBufT[:cr.cap*d]
+				clear(keys)
+				clear(vt)
+				for j := range st.s {
+					t := (b*st.s+j)*kvw + g*d
+					copy(keys[j*d:(j+1)*d], k[t:t+d])
+					for i, x := range v[t : t+d] {
+						vt[i*cr.cap+j] = x
+					}
 				}
+				cr.set(b, g, keys, vt)
 			}
 		}
 	}

@@ -2,7 +2,9 @@ package t5gemma
 
 import (
 	"bufio"
+
 	"fmt"
+	"github.com/t5go/t5go/tensor"
 	"os"
 	"strconv"
 	"strings"
@@ -28,10 +30,14 @@ func (m *Model) StateBytes(lim Limits) int64 {
 		B*S*int64(c.Enc.KVHeads*c.Enc.HeadDim) + // values transposed for blocked attention
 		nc*(2*H+2*qw+2*ffn) + // per-chunk activations
 		B*S*H + // encoder output
-		int64(c.Dec.Layers)*2*B*(S+T)*dkvw + // cross and self caches (self at most T)
+		int64(c.Dec.Layers)*2*B*T*dkvw + // self caches (at most T positions)
 		2*(S*int64(c.Enc.HeadDim)+T*int64(c.Dec.HeadDim)) + // RoPE cos/sin, two layer types
 		B*int64(lim.Chunk)*H + B*int64(c.Vocab) // final states, logits
-	return 4 * floats
+	ct, err := crossType(lim.CrossType, c.Dec.HeadDim)
+	if err != nil {
+		ct = tensor.F32
+	}
+	return 4*floats + int64(c.Dec.Layers)*crossBytes(lim.Batch, lim.EncLen, &c.Dec, ct) + 4*2*S*dkvw // + cross caches and their build buffers
 }
 
 // checkMemory refuses a state that would not fit in the memory the system

@@ -29,11 +29,11 @@ type mergedScratch struct {
 	shapes   [4][2]int // backing arrays of the tensor views' shapes
 }
 
-func newMergedScratch(lim Limits, c *StackConfig, selfCap int) mergedScratch {
+func newMergedScratch(lim Limits, c *StackConfig, selfCap, crossCap int) mergedScratch {
 	nq := min(mergedRows, lim.Batch*lim.Chunk) * (c.Heads / c.KVHeads)
 	return mergedScratch{
 		q: make([]float32, nq*c.HeadDim), o: make([]float32, nq*c.HeadDim), o2: make([]float32, nq*c.HeadDim),
-		ss: make([]float32, nq*selfCap), cs: make([]float32, nq*lim.EncLen), sum: make([]float32, nq),
+		ss: make([]float32, nq*selfCap), cs: make([]float32, nq*crossCap), sum: make([]float32, nq),
 	}
 }
 
@@ -69,7 +69,7 @@ func (st *State) decAttend(lo, hi int) {
 			}
 			ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.cap]
 			st.ws.MatMul(ss, q, nq, ms.view(0, sc.keys(b, g), d, sc.cap))
-			st.ws.MatMul(cs, q, nq, ms.view(1, cr.keys(b, g), d, cr.cap))
+			st.ws.MatMul(cs, q, nq, cr.keys(b, g, &ms.shapes[1]))
 			for r := range n {
 				p := st.pos + (r0+r)%t.n // this row's position
 				for h := range G {
@@ -79,7 +79,7 @@ func (st *State) decAttend(lo, hi int) {
 			}
 			o, o2 := ms.o[:nq*d], ms.o2[:nq*d]
 			st.ws.MatMul(o, ss, nq, ms.view(2, sc.values(b, g), sc.cap, d))
-			st.ws.MatMul(o2, cs, nq, ms.view(3, cr.values(b, g), cr.cap, d))
+			st.ws.MatMul(o2, cs, nq, cr.values(b, g, &ms.shapes[3]))
 			for r := range n {
 				dst := (r0-lo+r)*qw + g*G*d
 				for h := range G {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/t5go/t5go/kernels"
+	"github.com/t5go/t5go/tensor"
 )
 
 // Limits size a State: how many sequences run together and how long their
@@ -13,6 +14,10 @@ type Limits struct {
 	EncLen int // encoder tokens per sequence (padded length)
 	DecLen int // decoder tokens per sequence, start token included
 	Chunk  int // most decoder tokens fed in one Decode call (default DecLen)
+	// CrossType stores the decoder's copy of the encoder keys and values
+	// (what a decode step reads most of at long inputs): f32 (the zero
+	// value), f16 or q8_0 (f16 where head_dim is not a multiple of 32).
+	CrossType tensor.Type
 }
 
 // State holds every activation and cache of one request, sized once from the
@@ -46,12 +51,14 @@ type State struct {
 	encMask     []int32          // [b × s]
 	encSpans    [][]kernels.Span // per row: runs of real encoder tokens
 	encOut      []float32        // [b × s × H] encoder_last_hidden_state
-	cross       []kvCache        // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
+	cross       []crossCache     // per decoder layer: k_norm(k_proj(enc)), v_proj(enc)
 	crossBuilds int              // times the cross K/V were computed (tests)
 	self        []kvCache        // per decoder layer: post-norm, post-RoPE self K/V, a ring of cap positions
 	pos         int              // next decoder position
 	logits      []float32        // see Decode
 	merged      mergedScratch    // the decoder attention's scratch
+	crossBuf    []float32        // one (row, head)'s keys and values while building the cross caches
+	crossBufT   []float32        //
 	attnEnc     encAttnTask      //
 	tiled       tiledAttn        // blocked attention scratch (encoder)
 	spanBuf     []kernels.Span   //
@@ -134,6 +141,10 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 		encOut:   make([]float32, lim.Batch*lim.EncLen*H),
 		logits:   make([]float32, lim.Batch*c.Vocab),
 	}
+	ct, err := crossType(lim.CrossType, c.Dec.HeadDim)
+	if err != nil {
+		return nil, err
+	}
 	selfCap := 0
 	for l := range c.Dec.Layers {
 		capacity := lim.DecLen
@@ -142,10 +153,12 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 			capacity = min(lim.DecLen, c.Dec.Window-1+lim.Chunk)
 		}
 		st.self = append(st.self, newKVCache(lim.Batch, capacity, &c.Dec))
-		st.cross = append(st.cross, newKVCache(lim.Batch, lim.EncLen, &c.Dec))
+		st.cross = append(st.cross, newCrossCache(lim.Batch, lim.EncLen, &c.Dec, ct))
 		selfCap = max(selfCap, capacity)
 	}
-	st.merged = newMergedScratch(lim, &c.Dec, selfCap)
+	st.merged = newMergedScratch(lim, &c.Dec, selfCap, st.cross[0].cap)
+	st.crossBuf = make([]float32, max(st.cross[0].cap*c.Dec.HeadDim, 1))
+	st.crossBufT = make([]float32, max(st.cross[0].cap*c.Dec.HeadDim, 1))
 	return st, nil
 }
 

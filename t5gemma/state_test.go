@@ -15,7 +15,7 @@ import (
 // tinyModel builds a small random model in memory.
 func tinyModel(t testing.TB, typ tensor.Type) *Model {
 	t.Helper()
-	s := StackConfig{Layers: 3, Heads: 4, KVHeads: 2, HeadDim: 16, FFN: 64, Window: 4, Sliding: []bool{true, true, false},
+	s := StackConfig{Layers: 3, Heads: 4, KVHeads: 2, HeadDim: 32, FFN: 64, Window: 4, Sliding: []bool{true, true, false},
 		QueryScalar: 16, Eps: 1e-6, Context: 4096, RopeBase: 1e6, RopeFactor: 8, RopeBaseSWA: 1e4, RopeFactorSWA: 1}
 	d := s
 	d.Sliding = []bool{true, false}
@@ -226,5 +226,55 @@ func TestMemoryCheckBeforeAllocating(t *testing.T) {
 	m.Config.Enc.Context = 4096
 	if _, err := m.NewState(Limits{Batch: 1, EncLen: 5000, DecLen: 4}, nil); err == nil || !strings.Contains(err.Error(), "exceed the model's maximum") {
 		t.Errorf("an input past the context: %v", err)
+	}
+}
+
+// Cross K/V stored at f16 or Q8_0 give logits close to f32 storage, and
+// decoding with them still allocates nothing.
+func TestCrossPrecision(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	ids := make([]int32, 40)
+	for i := range ids {
+		ids[i] = int32(3 + i*7%90)
+	}
+	run := func(ct tensor.Type) []float32 {
+		st, err := m.NewState(Limits{Batch: 1, EncLen: 40, DecLen: 8, CrossType: ct}, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Encode(EncoderInput{B: 1, S: 40, IDs: ids}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := st.Decode([]int32{2, 5, 6}, 3, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := testing.AllocsPerRun(5, func() { st.Rewind(); st.Decode([]int32{2}, 1, false) }); a != 0 {
+			t.Errorf("%v cross: a decode step allocates %.0f times", ct, a)
+		}
+		return append([]float32(nil), l...)
+	}
+	ref := run(tensor.F32)
+	var scale float64
+	for _, v := range ref {
+		scale = max(scale, math.Abs(float64(v)))
+	}
+	for _, tc := range []struct {
+		ct  tensor.Type
+		tol float64
+	}{{tensor.F16, 2e-3}, {tensor.Q8_0, 3e-2}} {
+		got := run(tc.ct)
+		var worst float64
+		for i := range ref {
+			worst = max(worst, math.Abs(float64(got[i]-ref[i])))
+		}
+		if worst/scale > tc.tol || worst == 0 {
+			t.Errorf("%v cross K/V: logits off by %.3g of scale %.3g (tolerance %g)", tc.ct, worst, scale, tc.tol)
+		}
+	}
+	if _, err := m.NewState(Limits{Batch: 1, EncLen: 4, DecLen: 4, CrossType: tensor.Q4_0}, pool); err == nil {
+		t.Error("q4_0 cross K/V should be refused")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/t5go/t5go"
+	"github.com/t5go/t5go/tensor"
 )
 
 func init() {
@@ -61,6 +62,7 @@ func runGenerate(args []string) error {
 	threads := fs.Int("t", 0, "threads (default: all cores)")
 	asJSON := fs.Bool("json", false, "print one JSON object per prompt instead of streaming")
 	truncate := fs.Bool("truncate", false, "cut prompts longer than the encoder context instead of failing")
+	crossType := fs.String("cross-type", "f32", "precision of the cached encoder keys/values: f32, f16 or q8_0 (long inputs)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -104,7 +106,11 @@ func runGenerate(args []string) error {
 	}
 
 	start := time.Now()
-	m, err := t5go.Load(*model, t5go.Options{Threads: *threads})
+	ct, err := tensor.ParseType(*crossType)
+	if err != nil {
+		return usageError{"--cross-type: " + err.Error()}
+	}
+	m, err := t5go.Load(*model, t5go.Options{Threads: *threads, CrossType: ct})
 	if err != nil {
 		return err
 	}
