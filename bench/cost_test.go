@@ -81,3 +81,28 @@ func TestWorkOfModel(t *testing.T) {
 		m.Close()
 	}
 }
+
+func TestCompare(t *testing.T) {
+	rec := func(test string, med, lo, hi float64) Record {
+		return Record{Test: test, NEnc: 128, Threads: 2, Type: "q8_0", MedianTS: med, MinTS: lo, MaxTS: hi}
+	}
+	prev := []Record{rec("prefill", 100, 95, 110), rec("decode", 50, 49, 51), rec("image", 1, 0.9, 1.1), rec("ttft", 4, 3.9, 4.1)}
+	cur := []Record{rec("prefill", 104, 96, 108), rec("decode", 60, 58, 62), rec("image", 1.12, 1, 1.2), rec("load", 1, 1, 1)}
+	tests := []struct {
+		test          string
+		agree, partly bool
+	}{
+		{"prefill", true, true},
+		{"decode", false, false},
+		{"image", false, true}, // 1 lies in [1, 1.2], 1.12 not in [0.9, 1.1]
+	}
+	as := Compare(prev, cur)
+	if len(as) != len(tests) {
+		t.Fatalf("%d pairs, want %d", len(as), len(tests))
+	}
+	for i, tc := range tests {
+		if a := as[i]; a.Cur.Test != tc.test || a.Agree != tc.agree || a.Partly != tc.partly {
+			t.Errorf("%s: agree %v partly %v, want %v %v", a.Cur.Test, a.Agree, a.Partly, tc.agree, tc.partly)
+		}
+	}
+}

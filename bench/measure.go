@@ -11,7 +11,7 @@ import (
 )
 
 // threads measures every figure at one thread count.
-func (r *runner) threads(th int, buf []float32) error {
+func (r *runner) threads(th int) error {
 	pool := kernels.NewPool(th)
 	defer pool.Close()
 	// The peaks are probed before and after the figures and the larger
@@ -21,7 +21,7 @@ func (r *runner) threads(th int, buf []float32) error {
 	if err := r.step(fmt.Sprintf("probe t=%d", th)); err != nil {
 		return err
 	}
-	pk := probe(pool, buf, r.o.probeTime)
+	pk := probe(pool, r.o.probeBytes, r.o.probeTime)
 	first := len(r.res.Records)
 	if err := r.figures(pool, th); err != nil {
 		return err
@@ -29,7 +29,7 @@ func (r *runner) threads(th int, buf []float32) error {
 	if err := r.step(fmt.Sprintf("probe t=%d", th)); err != nil {
 		return err
 	}
-	pk = pk.max(probe(pool, buf, r.o.probeTime))
+	pk = pk.max(probe(pool, r.o.probeBytes, r.o.probeTime))
 	r.res.Peaks = append(r.res.Peaks, pk)
 	fmt.Fprintf(r.o.Log, "threads %d: read %.1f GB/s, int8 %.0f GOP/s (%s), fma %.0f GFLOP/s (%s)\n",
 		th, pk.ReadBW/1e9, pk.Int8/1e9, pk.Int8How, pk.FMA/1e9, pk.FMAHow)

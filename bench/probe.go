@@ -45,11 +45,13 @@ func probeSize() int64 {
 
 const probeBytes = 1 << 30 // the most probeSize returns, for the memory estimate
 
-// probe measures the peaks on pool's threads: buf is the read buffer,
-// shared by every thread count; each compute rate is the best of three runs
-// of about dur.
-func probe(pool *kernels.Pool, buf []float32, dur time.Duration) Peaks {
+// probe measures the peaks on pool's threads: the read bandwidth over a
+// buffer of size bytes, and compute rates, each the best of three runs of
+// about dur.
+func probe(pool *kernels.Pool, size int64, dur time.Duration) Peaks {
+	buf, free := newProbeBuffer(size)
 	p := Peaks{Threads: pool.Threads(), ReadBW: readBandwidth(pool, buf)}
+	free()
 	fma, i8 := peakLoops()
 	if fma != nil {
 		p.FMA, p.FMAHow = loopRate(fma, p.Threads, dur), fma.name
@@ -61,14 +63,14 @@ func probe(pool *kernels.Pool, buf []float32, dur time.Duration) Peaks {
 	return p
 }
 
-// newProbeBuffer allocates and writes the read probe's buffer (untouched
-// pages would all map the one zero page and read from cache).
-func newProbeBuffer(size int64) []float32 {
-	buf := make([]float32, size/4)
+// newProbeBuffer maps and writes the read probe's buffer (untouched pages
+// would all map the one zero page and read from cache); free unmaps it.
+func newProbeBuffer(size int64) (buf []float32, free func()) {
+	buf, free = mapFloats(int(size / 4))
 	for i := range buf {
 		buf[i] = 1
 	}
-	return buf
+	return buf, free
 }
 
 type dotTask struct{ x []float32 }

@@ -73,8 +73,11 @@ func WriteTable(w io.Writer, res *Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d repetitions per figure after a warm-up (load: %d, image: %d); spread = (max-min)/median of the rates.\n",
-		repsOf(res, "prefill"), repsOf(res, "load"), repsOf(res, "image"))
+	fmt.Fprintf(w, "\nrepetitions: load %d, prefill/decode %d after a warm-up", repsOf(res, "load"), max(repsOf(res, "prefill"), repsOf(res, "decode")))
+	if n := repsOf(res, "image"); n > 0 {
+		fmt.Fprintf(w, ", image %d", n)
+	}
+	fmt.Fprintln(w, "; spread = (max-min)/median of the rates.")
 	fmt.Fprintln(w, "roofline = the least time the probed peaks allow (compute at the int8/FMA peak, or reading weights and caches at the read bandwidth) ÷ the median time.")
 	return nil
 }

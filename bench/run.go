@@ -83,6 +83,9 @@ func (o *Options) fill() {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if o.probeBytes == 0 {
+		o.probeBytes = probeSize()
+	}
 	if o.probeTime == 0 {
 		o.probeTime = 100 * time.Millisecond
 	}
@@ -115,13 +118,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer r.m.Close()
-	size := o.probeBytes
-	if size == 0 {
-		size = probeSize()
-	}
-	buf := newProbeBuffer(size)
 	for _, th := range o.Threads {
-		if err := r.threads(th, buf); err != nil {
+		if err := r.threads(th); err != nil {
 			return r.res, err
 		}
 	}

@@ -33,6 +33,7 @@ func runBench(args []string) error {
 	noImage := fs.Bool("no-image", false, "skip the image figure")
 	full := fs.Bool("full", false, "every thread count from 1 to the cores, 5 repetitions, 3 images")
 	asJSON := fs.Bool("json", false, "print the records as JSON instead of a table")
+	compare := fs.String("compare", "", "also compare with an earlier run's --json output `file`: does each median lie within the other run's range?")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -47,6 +48,8 @@ func runBench(args []string) error {
 	}
 	if o.Threads, err = intList("-t", *threads); err != nil {
 		return err
+	} else if len(o.Threads) == 0 {
+		return usageError{"-t: want at least one thread count"}
 	}
 	if o.Prefill, err = intList("-p", *prefill); err != nil {
 		return err
@@ -69,6 +72,13 @@ func runBench(args []string) error {
 		return usageError{fmt.Sprintf("-r %d: want a positive count", *reps)}
 	}
 
+	var prev []bench.Record
+	if *compare != "" { // read it first: a typo should not cost a whole run
+		if prev, err = bench.ReadJSON(*compare); err != nil {
+			return err
+		}
+	}
+
 	bar := newProgress("bench")
 	o.Generating = func(done, total int64) { bar.label = "making synthetic model"; bar.update(done, total) }
 	o.Progress = func(label string, done, total int) {
@@ -84,15 +94,25 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
+	out, cmp := os.Stdout, os.Stdout
 	if *asJSON {
-		return bench.WriteJSON(os.Stdout, res)
+		err, cmp = bench.WriteJSON(out, res), os.Stderr
+	} else {
+		err = bench.WriteTable(out, res)
 	}
-	return bench.WriteTable(os.Stdout, res)
+	if err != nil || prev == nil {
+		return err
+	}
+	fmt.Fprintf(cmp, "\ncompared with %s:\n", *compare)
+	return bench.WriteComparison(cmp, bench.Compare(prev, res.Records))
 }
 
-// intList parses "1,2,4" into positive integers.
+// intList parses "1,2,4" into positive integers ("" is none).
 func intList(flag, s string) ([]int, error) {
 	var out []int
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	for f := range strings.SplitSeq(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n <= 0 {

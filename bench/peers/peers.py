@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Measure t5go beside its peers, in one run on one machine, and print the ratios.
+
+  - t5go:         t5go bench --json on synthetic T5Gemma 2 models (made and cached by t5go);
+  - llama.cpp:    llama-bench on random Gemma 3 GGUFs of the same decoder shape (llama.cpp has
+                  no T5Gemma 2; a T5Gemma 2 stack has the same layers as the Gemma 3 model of
+                  its size, so pp512 is the encoder-prefill peer and tg64 the decode peer);
+  - transformers: T5Gemma 2 on PyTorch CPU, the same shape, random weights.
+
+llama.cpp and PyTorch come from the Debian sid chroot (default /opt/sid, as ../../../shared/peers
+describes: python3-torch, python3-transformers, python3-gguf, llama.cpp); the Gemma 3 files are
+made once in WORKDIR (inside the chroot) with gemma3_gguf.py and llama-quantize. Run as root from
+the repository root, e.g.
+
+  python3 bench/peers/peers.py --sizes 270m,1b --types q8_0,q4_0 --threads 1,2 --out peers.json
+
+It prints a Markdown table; --out keeps every record (t5go's, llama-bench's and transformers')."""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    log("$", " ".join(cmd))
+    return subprocess.run(cmd, check=True, text=True, **kw)
+
+
+class Peers:
+    def __init__(self, a):
+        self.a = a
+        self.work = os.path.join(a.chroot, a.workdir.lstrip("/"))  # host path of the chroot's workdir
+        os.makedirs(self.work, exist_ok=True)
+        self.records = []
+
+    def inside(self, name):  # path of a work file as the chroot sees it
+        return os.path.join(self.a.workdir, name)
+
+    def chroot(self, cmd, env=(), **kw):
+        return run(["chroot", self.a.chroot, "env", *env, *cmd], **kw)
+
+    def setup(self):
+        tok = os.path.join(self.work, "tokenizer.json")
+        if not os.path.exists(tok):
+            with gzip.open(os.path.join(REPO, "tokenizer/gemma3/tokenizer.json.gz")) as src, open(tok, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        for f in ("gemma3_gguf.py", "torch_t5gemma2.py"):
+            shutil.copy(os.path.join(HERE, f), self.work)
+        self.t5go = self.a.t5go or os.path.join(self.work, "t5go")
+        if not self.a.t5go:
+            run(["go", "build", "-o", self.t5go, "./cmd/t5go"], cwd=REPO)
+
+    def gemma3(self, size, typ):
+        """The Gemma 3 GGUF of size and type, made if missing."""
+        f16 = f"g3-{size}-f16.gguf"
+        if not os.path.exists(os.path.join(self.work, f16)):
+            self.chroot(["python3", self.inside("gemma3_gguf.py"), size, self.inside("tokenizer.json"),
+                         self.inside(f16)], stdout=subprocess.DEVNULL)
+        out = f"g3-{size}-{typ}.gguf"
+        if not os.path.exists(os.path.join(self.work, out)):
+            # --pure: the tied embedding in the same type too, as t5go stores it
+            extra = ["--pure"] if typ == "q4_0" else []
+            self.chroot(["llama-quantize", *extra, self.inside(f16), self.inside(out), typ.upper()],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self.inside(out)
+
+    def t5go_bench(self, size, typ):
+        a = self.a
+        cmd = [self.t5go, "bench", "--json", "--size", size, "--type", typ, "-t", a.threads, "-r", str(a.reps)]
+        if a.no_image:
+            cmd.append("--no-image")
+        out = run(cmd, stdout=subprocess.PIPE).stdout
+        for r in json.loads(out):
+            r["engine"] = "t5go"
+            r["size"] = size
+            self.records.append(r)
+
+    def llama_bench(self, size, typ):
+        a = self.a
+        model = self.gemma3(size, typ)
+        out = self.chroot(["llama-bench", "-m", model, "-t", a.threads, "-p", "512", "-n", str(a.ngen),
+                           "-r", str(a.reps), "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        for r in json.loads(out):
+            s = r["samples_ts"]
+            test = "prefill" if r["n_prompt"] else "decode"
+            self.records.append(dict(engine="llama.cpp", size=size, type=typ, test=test, n_enc=0,
+                                     n_prompt=r["n_prompt"], n_gen=r["n_gen"], threads=r["n_threads"],
+                                     median_ts=statistics.median(s), min_ts=min(s), max_ts=max(s), samples_ts=s,
+                                     model_type=r["model_type"], model_size=r["model_size"],
+                                     build=f'{r["build_commit"]} {r["build_number"]}', cpu_info=r["cpu_info"]))
+
+    def torch(self, size):
+        a = self.a
+        env = ["OPENBLAS_NUM_THREADS=1", "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread"]
+        cmd = ["python3", self.inside("torch_t5gemma2.py"), size, a.torch_dtype, a.threads, "--reps", str(a.torch_reps),
+               "--prefill", "512", "--decode", "128", "--ngen", str(a.ngen)]
+        if a.no_image:
+            cmd.append("--no-image")
+        out = self.chroot(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        for line in out.splitlines():
+            if line.startswith("{"):
+                self.records.append(json.loads(line))
+
+    def find(self, engine, size, typ, test, threads, n_enc=None):
+        for r in self.records:
+            if (r["engine"] == engine and r["size"] == size and r["test"] == test and r["threads"] == threads
+                    and (typ is None or r["type"] == typ) and (n_enc is None or r["n_enc"] == n_enc)):
+                return r
+        return None
+
+
+def fmt(r, latency=False):
+    if r is None:
+        return "–"
+    if latency:
+        return f'{r["median_s"]:.3g} s ({r["min_s"]:.3g}–{r["max_s"]:.3g})'
+    return f'{r["median_ts"]:.3g} ({r["min_ts"]:.3g}–{r["max_ts"]:.3g})'
+
+
+def ratio(a, b, latency=False):
+    if a is None or b is None:
+        return "–"
+    x = b["median_s"] / a["median_s"] if latency else a["median_ts"] / b["median_ts"]
+    return f"{x:.2f}×"
+
+
+def table(p, sizes, types, threads):
+    rows = ["| size | type | threads | figure | t5go | llama.cpp | t5go ÷ llama.cpp | transformers "
+            f"{p.a.torch_dtype} | t5go ÷ transformers |", "|---|---|---|---|---|---|---|---|---|"]
+    for size in sizes:
+        for typ in types:
+            for th in threads:
+                figs = [
+                    ("prefill 512 tok/s", p.find("t5go", size, typ, "prefill", th, 512),
+                     p.find("llama.cpp", size, typ, "prefill", th), p.find("transformers", size, None, "prefill", th, 512), False),
+                    (f"decode {p.a.ngen} after 128, tok/s", p.find("t5go", size, typ, "decode", th, 128),
+                     p.find("llama.cpp", size, typ, "decode", th), p.find("transformers", size, None, "decode", th, 128), False),
+                    ("first token after 128", p.find("t5go", size, typ, "ttft", th, 128), None,
+                     p.find("transformers", size, None, "ttft", th, 128), True),
+                    ("one 896×896 image", p.find("t5go", size, typ, "image", th), None,
+                     p.find("transformers", size, None, "image", th), True),
+                ]
+                for name, t, l, h, lat in figs:
+                    rows.append(f"| {size} | {typ} | {th} | {name} | {fmt(t, lat)} | {fmt(l, lat)} | {ratio(t, l, lat)} "
+                                f"| {fmt(h, lat)} | {ratio(t, h, lat)} |")
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="270m")
+    ap.add_argument("--types", default="q8_0,q4_0")
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of t5go and llama.cpp figures")
+    ap.add_argument("--torch-reps", type=int, default=2)
+    ap.add_argument("--torch-dtype", default="float32", choices=["float32", "bfloat16"])
+    ap.add_argument("--ngen", type=int, default=64)
+    ap.add_argument("--no-image", action="store_true")
+    ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--no-llama", action="store_true")
+    ap.add_argument("--chroot", default="/opt/sid")
+    ap.add_argument("--workdir", default="/root/t5go-peers", help="work folder, as seen inside the chroot")
+    ap.add_argument("--t5go", help="t5go binary (default: built from this repository)")
+    ap.add_argument("--out", help="write every record to this JSON file")
+    a = ap.parse_args()
+    p = Peers(a)
+    p.setup()
+    sizes, types = a.sizes.split(","), a.types.split(",")
+    threads = [int(t) for t in a.threads.split(",")]
+    start = time.time()
+    for size in sizes:  # each size: the three engines one after another, to share the conditions
+        for typ in types:
+            p.t5go_bench(size, typ)
+            if not a.no_llama:
+                p.llama_bench(size, typ)
+        if not a.no_torch:
+            p.torch(size)
+    if a.out:
+        with open(a.out, "w") as f:
+            json.dump(dict(records=p.records, started=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start)),
+                           minutes=round((time.time() - start) / 60, 1)), f, indent=1)
+    print(table(p, sizes, types, threads))
+
+
+if __name__ == "__main__":
+    main()
