@@ -113,6 +113,12 @@ class Peers:
             if line.startswith("{"):
                 self.records.append(json.loads(line))
 
+    def peak(self, engine, size, typ):
+        """The record with the largest peak RSS of an engine's run (the whole-run peak)."""
+        rs = [r for r in self.records if r["engine"] == engine and r["size"] == size and (typ is None or r["type"] == typ)
+              and "peak_rss_bytes" in r]
+        return max(rs, key=lambda r: r["peak_rss_bytes"]) if rs else None
+
     def find(self, engine, size, typ, test, threads, n_enc=None):
         for r in self.records:
             if (r["engine"] == engine and r["size"] == size and r["test"] == test and r["threads"] == threads
@@ -124,6 +130,8 @@ class Peers:
 def fmt(r, latency=False):
     if r is None:
         return "–"
+    if latency == "rss":
+        return f'{r["peak_rss_bytes"] / 2**30:.2f} GiB'
     if latency:
         return f'{r["median_s"]:.3g} s ({r["min_s"]:.3g}–{r["max_s"]:.3g})'
     return f'{r["median_ts"]:.3g} ({r["min_ts"]:.3g}–{r["max_ts"]:.3g})'
@@ -132,13 +140,20 @@ def fmt(r, latency=False):
 def ratio(a, b, latency=False):
     if a is None or b is None:
         return "–"
-    x = b["median_s"] / a["median_s"] if latency else a["median_ts"] / b["median_ts"]
+    if latency == "rss":
+        x = b["peak_rss_bytes"] / a["peak_rss_bytes"]
+    elif latency:
+        x = b["median_s"] / a["median_s"]
+    else:
+        x = a["median_ts"] / b["median_ts"]
     return f"{x:.2f}×"
 
 
 def table(p, sizes, types, threads):
-    rows = ["| size | type | threads | figure | t5go | llama.cpp | t5go ÷ llama.cpp | transformers "
-            f"{p.a.torch_dtype} | t5go ÷ transformers |", "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["Rates are median (min–max) over the repetitions; a ratio above 1 means t5go is ahead (faster, or "
+            "smaller for memory).\n",
+            "| size | type | threads | figure | t5go | llama.cpp | t5go vs llama.cpp | transformers "
+            f"{p.a.torch_dtype} | t5go vs transformers |", "|---|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         for typ in types:
             for th in threads:
@@ -152,10 +167,40 @@ def table(p, sizes, types, threads):
                     ("one 896×896 image", p.find("t5go", size, typ, "image", th), None,
                      p.find("transformers", size, None, "image", th), True),
                 ]
+                if th == threads[-1]:
+                    figs.append(("peak RSS, whole run", p.peak("t5go", size, typ), None,
+                                 p.peak("transformers", size, None), "rss"))
                 for name, t, l, h, lat in figs:
                     rows.append(f"| {size} | {typ} | {th} | {name} | {fmt(t, lat)} | {fmt(l, lat)} | {ratio(t, l, lat)} "
                                 f"| {fmt(h, lat)} | {ratio(t, h, lat)} |")
     return "\n".join(rows)
+
+
+def t5go_tables(p, sizes, types):
+    """t5go's own figures per size and type, as t5go bench prints them."""
+    out = []
+    for size in sizes:
+        for typ in types:
+            recs = [r for r in p.records if r["engine"] == "t5go" and r["size"] == size and r["type"] == typ]
+            if not recs:
+                continue
+            out += [f"\n**t5go, {recs[0]['model_type']}, {typ}** ({recs[0]['model_size'] / 2**20:.0f} MiB, "
+                    f"kernels {recs[0]['kernels']})\n",
+                    "| test | n_enc | n_gen | threads | median | min … max | spread | roofline | peak RSS |",
+                    "|---|---|---|---|---|---|---|---|---|"]
+            for r in recs:
+                lat = r["test"] in ("load", "ttft", "image")
+                med = f'{r["median_s"]:.3g} s' if lat else f'{r["median_ts"]:.4g} tok/s'
+                rng = f'{r["min_s"]:.3g} … {r["max_s"]:.3g} s' if lat else f'{r["min_ts"]:.4g} … {r["max_ts"]:.4g}'
+                roof = "–" if r["roofline_pct"] is None else f'{r["roofline_pct"]:.0f}% {r["bound"]}'
+                out.append(f'| {r["test"]} | {r["n_enc"] or "–"} | {r["n_gen"] or "–"} | {r["threads"] or "–"} | {med} '
+                           f'| {rng} | {r["spread_pct"]:.0f}% | {roof} | {r["peak_rss_bytes"] / 2**20:.0f} MiB |')
+    return "\n".join(out)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def main():
@@ -179,7 +224,7 @@ def main():
     p.setup()
     sizes, types = a.sizes.split(","), a.types.split(",")
     threads = [int(t) for t in a.threads.split(",")]
-    start = time.time()
+    start, load0 = time.time(), loadavg()
     for size in sizes:  # each size: the three engines one after another, to share the conditions
         for typ in types:
             p.t5go_bench(size, typ)
@@ -187,11 +232,15 @@ def main():
                 p.llama_bench(size, typ)
         if not a.no_torch:
             p.torch(size)
+    minutes, load1 = round((time.time() - start) / 60, 1), loadavg()
     if a.out:
         with open(a.out, "w") as f:
             json.dump(dict(records=p.records, started=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start)),
-                           minutes=round((time.time() - start) / 60, 1)), f, indent=1)
+                           minutes=minutes, loadavg_start=load0, loadavg_end=load1), f, indent=1)
+    print(f"run of {minutes} min from {time.strftime('%Y-%m-%d %H:%M', time.localtime(start))}; "
+          f"load average (1, 5, 15 min) {load0} at the start, {load1} at the end\n")
     print(table(p, sizes, types, threads))
+    print(t5go_tables(p, sizes, types))
 
 
 if __name__ == "__main__":
