@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"time"
 
 	"github.com/t5go/t5go/kernels"
@@ -56,9 +57,12 @@ func (r *runner) figures(pool *kernels.Pool, th int) error {
 		}
 	}
 	if r.o.Image {
-		return r.image(pool, th)
+		err = r.image(pool, th)
 	}
-	return nil
+	// Hand the freed activations back to the OS, or the next thread
+	// count's figures would show them in their peak RSS.
+	debug.FreeOSMemory()
+	return err
 }
 
 // ids are s random ordinary token ids (no special or image ids).

@@ -16,8 +16,9 @@ import (
 	"github.com/t5go/t5go/tensor"
 )
 
-// Options describe a benchmark run. Zero fields take the defaults of
-// Defaults.
+// Options describe a benchmark run. Start from Defaults: zero counts and
+// an empty thread list take the defaults, but empty length lists and a false
+// Image mean that those figures are not measured.
 type Options struct {
 	Model    string      // GGUF file; "" = the cached synthetic model of Size, Type and Seed
 	Size     string      // synthetic model: 270m, 1b or 4b
@@ -126,7 +127,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	return r.res, nil
 }
 
-// lengths are the state's limits for o.
+// limits sizes the state for the longest figure of o.
 func (o *Options) limits() t5gemma.Limits {
 	enc := max(slices.Max(append([]int{1}, o.Prefill...)), slices.Max(append([]int{1}, o.Decode...)))
 	return t5gemma.Limits{Batch: 1, EncLen: enc, DecLen: o.NGen + 1, Chunk: 1}
@@ -230,11 +231,17 @@ func (r *runner) load(path string) error {
 	resetPeakRSS()
 	for range r.o.LoadReps {
 		if err := r.step("load"); err != nil {
+			if r.m != nil {
+				r.m.Close()
+			}
 			return err
 		}
 		start := time.Now()
 		m, err := t5gemma.Load(path)
 		if err != nil {
+			if r.m != nil {
+				r.m.Close()
+			}
 			return fmt.Errorf("model %s is not a usable T5Gemma 2 model: %w", path, err)
 		}
 		samples = append(samples, time.Since(start).Seconds())
