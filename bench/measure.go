@@ -24,7 +24,11 @@ func (r *runner) threads(th int) error {
 	}
 	pk := probe(pool, r.o.probeBytes, r.o.probeTime)
 	first := len(r.res.Records)
-	if err := r.figures(pool, th); err != nil {
+	err := r.figures(pool, th)
+	// Hand the freed activations back to the OS, or the next thread
+	// count's figures would show them in their peak RSS.
+	debug.FreeOSMemory()
+	if err != nil {
 		return err
 	}
 	if err := r.step(fmt.Sprintf("probe t=%d", th)); err != nil {
@@ -40,29 +44,74 @@ func (r *runner) threads(th int) error {
 	return nil
 }
 
+// series collects the samples of one figure.
+type series struct {
+	rec     Record
+	units   float64 // per run: tokens, or 1
+	w       work    // per run
+	samples []float64
+	rss     int64
+}
+
+// job is one timed operation feeding one or more figures: run returns a
+// duration for each of them.
+type job struct {
+	label string
+	run   func() ([]float64, error)
+	out   []*series
+	cpu   cpuShare
+}
+
+// figures runs the text figures in rounds: a warm-up round, then Reps
+// rounds in which every figure runs once. A spell of other work on the
+// machine then lands in one sample of each figure, widening the ranges,
+// instead of shifting every sample of the figure that happened to be
+// running. The image, the longest, runs last.
 func (r *runner) figures(pool *kernels.Pool, th int) error {
 	st, err := r.m.NewState(r.o.limits(), pool)
 	if err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(r.o.Seed, 7))
+	var jobs []*job
 	for _, s := range r.o.Prefill {
-		if err := r.prefill(st, rng, th, s); err != nil {
-			return err
-		}
+		jobs = append(jobs, r.prefillJob(st, rng, th, s))
 	}
 	for _, s := range r.o.Decode {
-		if err := r.decode(st, rng, th, s); err != nil {
-			return err
+		jobs = append(jobs, r.decodeJob(st, rng, th, s))
+	}
+	for round := range r.o.Reps + 1 {
+		for _, j := range jobs {
+			if err := r.step(j.label); err != nil {
+				return err
+			}
+			resetPeakRSS()
+			c := j.cpu.start()
+			d, err := j.run()
+			if err != nil {
+				return err
+			}
+			rss := peakRSS()
+			if round == 0 {
+				continue // warm-up
+			}
+			j.cpu.stop(c)
+			for i, s := range j.out {
+				s.samples = append(s.samples, d[i])
+				s.rss = max(s.rss, rss)
+			}
+		}
+	}
+	for _, j := range jobs {
+		for _, s := range j.out {
+			s.rec.PeakRSS, s.rec.CPUPct = s.rss, j.cpu.pct(th)
+			r.add(s.rec, s.samples, s.units, s.w)
 		}
 	}
 	if r.o.Image {
-		err = r.image(pool, th)
+		return r.image(pool, th)
 	}
-	// Hand the freed activations back to the OS, or the next thread
-	// count's figures would show them in their peak RSS.
-	debug.FreeOSMemory()
-	return err
+	return nil
 }
 
 // ids are s random ordinary token ids (no special or image ids).
@@ -75,70 +124,50 @@ func (r *runner) ids(rng *rand.Rand, s int) []int32 {
 	return ids
 }
 
-// prefill times Encode over s tokens: the encoder and the decoder's cross
-// keys and values.
-func (r *runner) prefill(st *t5gemma.State, rng *rand.Rand, th, s int) error {
+// prefillJob times Encode over s tokens: the encoder and the decoder's
+// cross keys and values.
+func (r *runner) prefillJob(st *t5gemma.State, rng *rand.Rand, th, s int) *job {
 	in := t5gemma.EncoderInput{B: 1, S: s, IDs: r.ids(rng, s)}
-	var samples []float64
-	resetPeakRSS()
-	for i := range r.o.Reps + 1 {
-		if err := r.step(fmt.Sprintf("prefill %d t=%d", s, th)); err != nil {
-			return err
-		}
+	fig := &series{rec: Record{Test: "prefill", NEnc: s, Threads: th}, units: float64(s), w: encodeWork(r.m, s)}
+	return &job{label: fmt.Sprintf("prefill %d t=%d", s, th), out: []*series{fig}, run: func() ([]float64, error) {
 		start := time.Now()
-		if err := st.Encode(in); err != nil {
-			return err
-		}
-		if i > 0 { // the first run warms up
-			samples = append(samples, time.Since(start).Seconds())
-		}
-	}
-	w := encodeWork(r.m, s)
-	r.add(Record{Test: "prefill", NEnc: s, Threads: th}, samples, float64(s), w)
-	return nil
+		err := st.Encode(in)
+		return []float64{time.Since(start).Seconds()}, err
+	}}
 }
 
-// decode times NGen greedy decoder steps after an Encode of s tokens, and
-// the time to the first token (Encode plus the first step). The argmax
+// decodeJob times NGen greedy decoder steps after an Encode of s tokens,
+// and the time to the first token (Encode plus the first step). The argmax
 // token is fed back but EOS does not stop it: random weights would end
 // some runs early.
-func (r *runner) decode(st *t5gemma.State, rng *rand.Rand, th, s int) error {
+func (r *runner) decodeJob(st *t5gemma.State, rng *rand.Rand, th, s int) *job {
 	in := t5gemma.EncoderInput{B: 1, S: s, IDs: r.ids(rng, s)}
 	n := r.o.NGen
-	var gen, first []float64
-	resetPeakRSS()
-	for i := range r.o.Reps + 1 {
-		if err := r.step(fmt.Sprintf("decode %d+%d t=%d", s, n, th)); err != nil {
-			return err
-		}
+	ttft := &series{rec: Record{Test: "ttft", NEnc: s, NGen: 1, Threads: th}, units: 1,
+		w: encodeWork(r.m, s).add(decodeWork(r.m, s, 0))}
+	gen := &series{rec: Record{Test: "decode", NEnc: s, NGen: n, Threads: th}, units: float64(n),
+		w: generateWork(r.m, s, n)}
+	tok := make([]int32, 1)
+	return &job{label: fmt.Sprintf("decode %d+%d t=%d", s, n, th), out: []*series{ttft, gen}, run: func() ([]float64, error) {
 		start := time.Now()
 		if err := st.Encode(in); err != nil {
-			return err
+			return nil, err
 		}
 		encoded := time.Now()
-		tok := []int32{r.m.Config.DecoderStart}
-		var firstAt time.Time
+		tok[0] = r.m.Config.DecoderStart
+		var first time.Time
 		for j := range n {
 			logits, err := st.Decode(tok, 1, false)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			tok[0] = int32(kernels.Argmax(logits))
 			if j == 0 {
-				firstAt = time.Now()
+				first = time.Now()
 			}
 		}
-		if i > 0 {
-			gen = append(gen, time.Since(encoded).Seconds())
-			first = append(first, firstAt.Sub(start).Seconds())
-		}
-	}
-	rss := peakRSS()
-	r.add(Record{Test: "ttft", NEnc: s, NGen: 1, Threads: th, PeakRSS: rss}, first, 1,
-		encodeWork(r.m, s).add(decodeWork(r.m, s, 0)))
-	r.add(Record{Test: "decode", NEnc: s, NGen: n, Threads: th, PeakRSS: rss}, gen, float64(n),
-		generateWork(r.m, s, n))
-	return nil
+		return []float64{first.Sub(start).Seconds(), time.Since(encoded).Seconds()}, nil
+	}}
 }
 
 // touchVision reads one byte of every page of the vision weights, so the
@@ -179,17 +208,47 @@ func (r *runner) image(pool *kernels.Pool, th int) error {
 	// tower's weights are paged in first instead.
 	touchVision(r.m.Vision)
 	var samples []float64
+	var cpu cpuShare
 	resetPeakRSS()
 	for range r.o.ImageReps {
 		if err := r.step(fmt.Sprintf("image t=%d", th)); err != nil {
 			return err
 		}
+		c := cpu.start()
 		start := time.Now()
 		if err := vs.Features(dst, pixels); err != nil {
 			return err
 		}
 		samples = append(samples, time.Since(start).Seconds())
+		cpu.stop(c)
 	}
-	r.add(Record{Test: "image", Threads: th}, samples, 1, imageWork(r.m))
+	r.add(Record{Test: "image", Threads: th, PeakRSS: peakRSS(), CPUPct: cpu.pct(th)}, samples, 1, imageWork(r.m))
 	return nil
+}
+
+// cpuShare sums the process's CPU time and the wall time of the timed runs
+// of a figure: CPU ÷ (wall × threads) is the share of its threads' time the
+// process actually ran. The pool's workers spin between products, so an
+// unhindered decode is near 100% and a prefill (which has serial parts where
+// workers park) near 90%; well below that, other work held the cores.
+type cpuShare struct{ cpu, wall float64 }
+
+type cpuMark struct {
+	cpu  float64
+	wall time.Time
+}
+
+func (c *cpuShare) start() cpuMark { return cpuMark{processCPU(), time.Now()} }
+
+func (c *cpuShare) stop(m cpuMark) {
+	c.cpu += processCPU() - m.cpu
+	c.wall += time.Since(m.wall).Seconds()
+}
+
+// pct is the share in percent, 0 where the CPU time is unknown.
+func (c *cpuShare) pct(threads int) float64 {
+	if c.wall <= 0 || c.cpu <= 0 {
+		return 0
+	}
+	return 100 * c.cpu / (c.wall * float64(threads))
 }

@@ -49,10 +49,11 @@ type Record struct {
 	RooflinePct *float64 `json:"roofline_pct"`
 	Bound       string   `json:"bound,omitempty"` // compute or memory: which roofline term is larger
 
-	PeakRSS   int64  `json:"peak_rss_bytes"` // peak resident size during this figure (weights mapped so far included)
-	CPUInfo   string `json:"cpu_info"`
-	GoVersion string `json:"go_version"`
-	TestTime  string `json:"test_time"`
+	PeakRSS   int64   `json:"peak_rss_bytes"` // peak resident size during this figure (weights mapped so far included)
+	CPUPct    float64 `json:"cpu_pct"`        // process CPU time ÷ (wall time × threads) over the timed runs; 0 = unknown
+	CPUInfo   string  `json:"cpu_info"`
+	GoVersion string  `json:"go_version"`
+	TestTime  string  `json:"test_time"`
 
 	work work // what the figure must do at least, for its roofline
 }

@@ -49,7 +49,7 @@ func WriteTable(w io.Writer, res *Result) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "test\tn_enc\tn_gen\tthreads\tmedian\tmin … max\tspread\troofline\tpeak RSS\t")
+	fmt.Fprintln(tw, "test\tn_enc\tn_gen\tthreads\tmedian\tmin … max\tspread\troofline\tcpu\tpeak RSS\t")
 	for _, r := range res.Records {
 		dash := func(n int) string {
 			if n == 0 {
@@ -67,8 +67,12 @@ func WriteTable(w io.Writer, res *Result) error {
 		if r.RooflinePct != nil {
 			roof = fmt.Sprintf("%.0f%% %s", *r.RooflinePct, r.Bound)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f%%\t%s\t%.0f MiB\t\n", r.Test, dash(r.NEnc), dash(r.NGen),
-			dash(r.Threads), med, rng, r.SpreadPct, roof, float64(r.PeakRSS)/(1<<20))
+		cpu := "-"
+		if r.CPUPct > 0 {
+			cpu = fmt.Sprintf("%.0f%%", r.CPUPct)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%.0f MiB\t\n", r.Test, dash(r.NEnc), dash(r.NGen),
+			dash(r.Threads), med, rng, r.SpreadPct, roof, cpu, float64(r.PeakRSS)/(1<<20))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -78,6 +82,7 @@ func WriteTable(w io.Writer, res *Result) error {
 		fmt.Fprintf(w, ", image %d", n)
 	}
 	fmt.Fprintln(w, "; spread = (max-min)/median of the rates.")
+	fmt.Fprintln(w, "cpu = process CPU time ÷ (wall time × threads) while timed: well below 100%, other work held the cores.")
 	fmt.Fprintln(w, "roofline = the least time the probed peaks allow (compute at the int8/FMA peak, or reading weights and caches at the read bandwidth) ÷ the median time.")
 	return nil
 }

@@ -24,6 +24,17 @@ func maxRSS() int64 {
 	return int64(ru.Maxrss) << 10
 }
 
+// processCPU is the user and system CPU time the process has used, in
+// seconds.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
 // checkDisk refuses to write need bytes into dir when its file system has
 // less free space.
 func checkDisk(dir string, need int64) error {
