@@ -48,11 +48,11 @@ type Options struct {
 }
 
 // Defaults are the options of a plain 't5go bench': the 270M model at
-// Q8_0, every figure, three repetitions (one for the image). On two cores
+// Q8_0, every figure, five repetitions (one for the image). On two cores
 // it takes about two minutes, model generation included.
 func Defaults() Options {
 	return Options{
-		Size: "270m", Type: tensor.Q8_0, Threads: []int{runtime.NumCPU()}, Reps: 3,
+		Size: "270m", Type: tensor.Q8_0, Threads: []int{runtime.NumCPU()}, Reps: 5,
 		Prefill: []int{128, 512, 2048}, Decode: []int{128, 512}, NGen: 64,
 		Image: true, ImageReps: 1, LoadReps: 3,
 	}

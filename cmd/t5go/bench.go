@@ -26,12 +26,12 @@ func runBench(args []string) error {
 	seed := fs.Uint64("seed", 0, "synthetic model seed")
 	cache := fs.String("cache", "", "`folder` for synthetic models (default: the user cache folder/t5go)")
 	threads := fs.String("t", strconv.Itoa(runtime.NumCPU()), "thread `counts`, comma-separated (e.g. 1,2)")
-	reps := fs.Int("r", 0, "repetitions per figure (default 3, 5 with --full)")
+	reps := fs.Int("r", 0, "repetitions per figure (default 5, 9 with --full)")
 	prefill := fs.String("p", "128,512,2048", "encoder `lengths` of the prefill figures")
 	decode := fs.String("d", "128,512", "encoder `lengths` before the decode figures")
 	ngen := fs.Int("n", 64, "new tokens per decode figure")
 	noImage := fs.Bool("no-image", false, "skip the image figure")
-	full := fs.Bool("full", false, "every thread count from 1 to the cores, 5 repetitions, 3 images")
+	full := fs.Bool("full", false, "every thread count from 1 to the cores, 9 repetitions, 3 images")
 	asJSON := fs.Bool("json", false, "print the records as JSON instead of a table")
 	compare := fs.String("compare", "", "also compare with an earlier run's --json output `file`: does each median lie within the other run's range?")
 	pos, err := parseFlags(fs, args)
@@ -61,7 +61,7 @@ func runBench(args []string) error {
 		return usageError{fmt.Sprintf("-n %d: want at least one new token", *ngen)}
 	}
 	if *full {
-		o.Reps, o.ImageReps, o.LoadReps, o.Threads = 5, 3, 5, nil
+		o.Reps, o.ImageReps, o.LoadReps, o.Threads = 9, 3, 5, nil
 		for t := 1; t <= runtime.NumCPU(); t++ {
 			o.Threads = append(o.Threads, t)
 		}
