@@ -29,11 +29,16 @@ type Pool struct {
 	pending atomic.Int32 // worker ranges of the current Run not yet done
 	waiting atomic.Bool  // the caller is parked on done
 	done    chan struct{}
+	recheck *time.Timer // bounds each park of the caller, see Run
 	closed  bool
 }
 
 // spinFor is how long a worker (or the caller) polls before parking.
 const spinFor = 200 * time.Microsecond
+
+// recheckEvery bounds how long the parked caller of Run trusts a wake-up
+// that may have been lost; it only matters when one is.
+const recheckEvery = 2 * time.Millisecond
 
 type worker struct {
 	ready  atomic.Bool // job holds a range to run
@@ -54,7 +59,8 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	p := &Pool{threads: threads, done: make(chan struct{}, 1)}
+	p := &Pool{threads: threads, done: make(chan struct{}, 1), recheck: time.NewTimer(time.Hour)}
+	p.recheck.Stop()
 	for range threads - 1 {
 		w := &worker{wake: make(chan struct{}, 1)}
 		p.workers = append(p.workers, w)
@@ -147,9 +153,27 @@ func (p *Pool) Run(n, grain int, t Task) {
 	}
 	t.Run(0, bound(1))
 	if !spinUntil(func() bool { return p.pending.Load() == 0 }) {
+		// The parks pair a flag store with a load of the other side's flag
+		// (Dekker style). Go's atomics make that sound, but qemu-user on an
+		// x86 host lets a store pass a later load, and a lost wake-up hung
+		// CI. So the caller never parks for long: every recheckEvery it
+		// looks again, and re-wakes any worker that has not taken its range.
 		p.waiting.Store(true)
 		for p.pending.Load() != 0 {
-			<-p.done
+			p.recheck.Reset(recheckEvery)
+			select {
+			case <-p.done:
+			case <-p.recheck.C:
+				for _, w := range p.workers[:parts-1] {
+					if w.ready.Load() {
+						select {
+						case w.wake <- struct{}{}:
+						default:
+						}
+					}
+				}
+			}
+			p.recheck.Stop()
 		}
 		p.waiting.Store(false)
 		select { // drop a wake-up that raced with the last check

@@ -3,6 +3,7 @@ package kernels
 import (
 	"sync"
 	"testing"
+	"time"
 )
 
 // coverTask records how often each item was visited and the ranges seen.
@@ -87,5 +88,38 @@ func TestPoolClosedRunsOnCaller(t *testing.T) {
 	p.Run(9, 1, c)
 	if len(c.ranges) != 1 {
 		t.Errorf("closed pool used %d ranges", len(c.ranges))
+	}
+}
+
+// slowTask counts visits; the worker's range (lo > 0) sleeps first so the
+// caller finishes early and has to park.
+type slowTask struct{ seen []int }
+
+func (s *slowTask) Run(lo, hi int) {
+	if lo > 0 {
+		time.Sleep(spinFor + 50*time.Microsecond)
+	}
+	for i := lo; i < hi; i++ {
+		s.seen[i]++
+	}
+}
+
+// TestPoolParkedHandoffs drives both parked paths many times: workers that
+// parked between Runs must be woken, and a caller parked on a slow worker
+// must be told when it finishes. A lost wake-up shows as a hang (CI once
+// hung here under qemu); the recheck in Run recovers from one.
+func TestPoolParkedHandoffs(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	task := &slowTask{seen: make([]int, 2)}
+	const rounds = 200
+	for i := range rounds {
+		if i%2 == 0 {
+			time.Sleep(spinFor + 50*time.Microsecond) // let the worker park
+		}
+		p.Run(2, 1, task)
+	}
+	if task.seen[0] != rounds || task.seen[1] != rounds {
+		t.Fatalf("visits %v, want %d each", task.seen, rounds)
 	}
 }
