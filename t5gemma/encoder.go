@@ -125,6 +125,7 @@ func (st *State) buildCross() {
 	for l := range st.m.Dec.Layers {
 		L := &st.m.Dec.Layers[l]
 		cr := &st.cross[l]
+		cr.used = cr.slots(st.s)
 		k, v := st.k[:n*kvw], st.v[:n*kvw]
 		st.ws.MatMul(k, st.encOut, n, L.K)
 		st.ws.MatMul(v, st.encOut, n, L.V)
@@ -136,14 +137,14 @@ func (st *State) buildCross() {
 		}
 		for b := range st.b {
 			for g := range c.KVHeads {
-				keys, vt := st.crossBuf[:cr.cap*d], st.crossBufT[:cr.cap*d]
+				keys, vt := st.crossBuf[:cr.used*d], st.crossBufT[:cr.used*d]
 				clear(keys)
 				clear(vt)
 				for j := range st.s {
 					t := (b*st.s+j)*kvw + g*d
 					copy(keys[j*d:(j+1)*d], k[t:t+d])
 					for i, x := range v[t : t+d] {
-						vt[i*cr.cap+j] = x
+						vt[i*cr.used+j] = x
 					}
 				}
 				cr.set(b, g, keys, vt)

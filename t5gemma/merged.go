@@ -67,14 +67,14 @@ func (st *State) decAttend(lo, hi int) {
 					q[r*G*d+i] = x * scale
 				}
 			}
-			ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.cap]
+			ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.used]
 			st.ws.MatMul(ss, q, nq, ms.view(0, sc.keys(b, g), d, sc.cap))
 			st.ws.MatMul(cs, q, nq, cr.keys(b, g, &ms.shapes[1]))
 			for r := range n {
 				p := st.pos + (r0+r)%t.n // this row's position
 				for h := range G {
 					qi := r*G + h
-					ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.cap:(qi+1)*sc.cap], cs[qi*cr.cap:(qi+1)*cr.cap], p, sc.cap, b, t.sliding, c.Window)
+					ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.cap:(qi+1)*sc.cap], cs[qi*cr.used:(qi+1)*cr.used], p, sc.cap, b, t.sliding, c.Window)
 				}
 			}
 			o, o2 := ms.o[:nq*d], ms.o2[:nq*d]

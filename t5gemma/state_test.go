@@ -278,3 +278,50 @@ func TestCrossPrecision(t *testing.T) {
 		t.Error("q4_0 cross K/V should be refused")
 	}
 }
+
+// A state sized for long inputs reads only the current input's cross slots,
+// and gives what a state of exactly that size gives, whichever input came
+// before it.
+func TestCrossSlotsFollowTheInput(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	input := func(s int) EncoderInput {
+		ids := make([]int32, s)
+		for i := range ids {
+			ids[i] = int32(3 + (i*11+s)%90)
+		}
+		return EncoderInput{B: 1, S: s, IDs: ids}
+	}
+	logits := func(st *State, in EncoderInput) []float32 {
+		if err := st.Encode(in); err != nil {
+			t.Fatal(err)
+		}
+		l, err := st.Decode([]int32{2, 5, 6}, 3, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append([]float32(nil), l...)
+	}
+	for _, ct := range []tensor.Type{tensor.F32, tensor.F16, tensor.Q8_0} {
+		big, err := m.NewState(Limits{Batch: 1, EncLen: 100, DecLen: 8, CrossType: ct}, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []int{40, 7, 33, 100} {
+			exact, err := m.NewState(Limits{Batch: 1, EncLen: s, DecLen: 8, CrossType: ct}, pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, got := logits(exact, input(s)), logits(big, input(s))
+			if used := big.cross[0].used; used < s || used > s+31 {
+				t.Errorf("%v, %d tokens: %d cross slots in use", ct, s, used)
+			}
+			for i := range want {
+				if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*(1+math.Abs(float64(want[i]))) {
+					t.Fatalf("%v, %d tokens after others: logit %d is %v, a state of exactly that size gives %v", ct, s, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
