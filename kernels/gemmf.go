@@ -60,7 +60,7 @@ func packTokens12(dst, x []float32, k int) {
 type packFFunc func(dst []float32, w []byte, rb, k int, typ tensor.Type)
 
 // gemmFMinTokens: below it, MatMul uses the row kernels per token.
-const gemmFMinTokens = 4
+const gemmFMinTokens = 8
 
 // packFGeneric is the specification of packFFunc for any R.
 func packFGeneric(dst []float32, w []byte, rb, k int, typ tensor.Type, R int) {
