@@ -44,7 +44,7 @@ func tinyFile(t *testing.T, typ tensor.Type) string {
 // probe.
 func tinyOptions(path string) Options {
 	return Options{Model: path, Threads: []int{1, 2}, Reps: 2, Prefill: []int{8, 24}, Decode: []int{16},
-		NGen: 4, Image: true, ImageReps: 2, LoadReps: 2, probeBytes: 8 << 20, probeTime: 5 * time.Millisecond}
+		NGen: 4, Batch: []int{1, 3}, Image: true, ImageReps: 2, LoadReps: 2, probeBytes: 8 << 20, probeTime: 5 * time.Millisecond}
 }
 
 func TestRunRecords(t *testing.T) {
@@ -65,8 +65,9 @@ func TestRunRecords(t *testing.T) {
 			if want := (&runner{o: o}).count(); len(steps) != want {
 				t.Errorf("%d progress steps, counted %d", len(steps), want)
 			}
-			// load, then per thread count: 2 prefill, ttft + decode, image
-			want := []string{"load", "prefill", "prefill", "ttft", "decode", "image", "prefill", "prefill", "ttft", "decode", "image"}
+			// load, then per thread count: 2 prefill, ttft + decode of 1 and of 3 sequences, image
+			want := []string{"load", "prefill", "prefill", "ttft", "decode", "ttft", "decode", "image",
+				"prefill", "prefill", "ttft", "decode", "ttft", "decode", "image"}
 			if len(res.Records) != len(want) {
 				t.Fatalf("%d records, want %d", len(res.Records), len(want))
 			}
@@ -75,6 +76,13 @@ func TestRunRecords(t *testing.T) {
 					t.Errorf("record %d is %q, want %q", i, r.Test, want[i])
 				}
 				checkRecord(t, r, typ)
+				if wantBatch := 1 + 2*(i%7/5); (r.Test == "decode" || r.Test == "ttft") && r.Batch != wantBatch {
+					t.Errorf("record %d (%s): batch %d, want %d", i, r.Test, r.Batch, wantBatch)
+				}
+			}
+			// a batch's decode figure counts every sequence's tokens
+			if b1, b3 := res.Records[4], res.Records[6]; math.Abs(b3.MedianTS*b3.MedianS-3*b1.MedianTS*b1.MedianS) > 1e-9 {
+				t.Errorf("batch of 3: %g tokens per run, one sequence %g", b3.MedianTS*b3.MedianS, b1.MedianTS*b1.MedianS)
 			}
 			if len(res.Peaks) != 2 || res.Peaks[1].Threads != 2 || !(res.Peaks[0].ReadBW > 0) || !(res.Peaks[0].Int8 > 0) {
 				t.Errorf("peaks %+v", res.Peaks)
@@ -98,7 +106,7 @@ func TestRunRecords(t *testing.T) {
 
 func checkRecord(t *testing.T, r Record, typ tensor.Type) {
 	t.Helper()
-	ok := r.Batch == 1 && r.Type == typ.String() && r.Kernels != "" && r.Reps == len(r.SamplesS) &&
+	ok := r.Batch >= 1 && r.Type == typ.String() && r.Kernels != "" && r.Reps == len(r.SamplesS) &&
 		r.MinTS > 0 && r.MinTS <= r.MedianTS && r.MedianTS <= r.MaxTS && r.PeakRSS > 0 && r.ModelNParams > 0 && r.Synthetic
 	if !ok {
 		t.Errorf("record %+v", r)

@@ -96,31 +96,31 @@ func encodeWork(m *t5gemma.Model, s int) work {
 	return w
 }
 
-// decodeWork is one decoder token at position pos after s encoder tokens:
-// every decoder weight and the LM head read once, the cross cache and the
-// self cache read once per layer.
-func decodeWork(m *t5gemma.Model, s, pos int) work {
+// decodeWork is one decoder token at position pos for each of b sequences
+// after s encoder tokens: every decoder weight and the LM head read once
+// for all of them, each sequence's cross and self caches once per layer.
+func decodeWork(m *t5gemma.Model, s, pos, b int) work {
 	var w work
 	c := &m.Config.Dec
 	kvw := float64(c.KVHeads * c.HeadDim)
 	for l := range m.Dec.Layers {
-		w = w.add(layerProducts(&m.Dec.Layers[l], 1))
+		w = w.add(layerProducts(&m.Dec.Layers[l], b))
 		self := pos + 1
 		if c.Sliding[l] {
 			self = min(self, c.Window)
 		}
-		keys := float64(s + self)
+		keys := float64(b) * float64(s+self)
 		w = w.add(attention(c, keys))
 		w.bytes += 2 * 4 * kvw * keys // f32 keys and values
 	}
-	return w.add(product(m.Embd, 1))
+	return w.add(product(m.Embd, b))
 }
 
-// generateWork is n decoder tokens after s encoder tokens.
-func generateWork(m *t5gemma.Model, s, n int) work {
+// generateWork is n decoder tokens of b sequences after s encoder tokens.
+func generateWork(m *t5gemma.Model, s, n, b int) work {
 	var w work
 	for pos := range n {
-		w = w.add(decodeWork(m, s, pos))
+		w = w.add(decodeWork(m, s, pos, b))
 	}
 	return w
 }

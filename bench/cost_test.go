@@ -62,7 +62,7 @@ func TestWorkOfModel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := decodeWork(m, 16, 0)
+		w := decodeWork(m, 16, 0, 1)
 		var weights float64
 		for _, L := range m.Dec.Layers {
 			for _, x := range []tensor.Tensor{L.Q, L.K, L.V, L.O, L.Gate, L.Up, L.Down} {
@@ -73,6 +73,11 @@ func TestWorkOfModel(t *testing.T) {
 		caches := float64(2*4*32) * (16 + 1) * 2 // 2 layers, 16 cross + 1 self keys and values
 		if w.bytes != weights+caches {
 			t.Errorf("%v: decode reads %g bytes, want %g", typ, w.bytes, weights+caches)
+		}
+		// eight sequences share the weights but not their caches or sums
+		w8 := decodeWork(m, 16, 0, 8)
+		if w8.bytes != weights+8*caches || w8.intOps != 8*w.intOps || w8.floatOps != 8*w.floatOps {
+			t.Errorf("%v: a batch of 8 reads %g bytes (want %g) and does %+v (one: %+v)", typ, w8.bytes, weights+8*caches, w8, w)
 		}
 		quantized := typ == tensor.Q8_0
 		if e := encodeWork(m, 8); (e.intOps > 0) != quantized || !(e.floatOps > 0) {

@@ -68,9 +68,17 @@ type job struct {
 // instead of shifting every sample of the figure that happened to be
 // running. The image, the longest, runs last.
 func (r *runner) figures(pool *kernels.Pool, th int) error {
-	st, err := r.m.NewState(r.o.limits(), pool)
+	st, err := r.m.NewState(r.o.limits(1), pool)
 	if err != nil {
 		return err
+	}
+	// Batched figures get their own state, so the one-sequence figures'
+	// peak RSS does not include a batch's activations.
+	batched := st
+	if b := r.o.maxBatch(); b > 1 {
+		if batched, err = r.m.NewState(r.o.limits(b), pool); err != nil {
+			return err
+		}
 	}
 	rng := rand.New(rand.NewPCG(r.o.Seed, 7))
 	var jobs []*job
@@ -78,7 +86,13 @@ func (r *runner) figures(pool *kernels.Pool, th int) error {
 		jobs = append(jobs, r.prefillJob(st, rng, th, s))
 	}
 	for _, s := range r.o.Decode {
-		jobs = append(jobs, r.decodeJob(st, rng, th, s))
+		for _, b := range r.o.Batch {
+			if b == 1 {
+				jobs = append(jobs, r.decodeJob(st, rng, th, s, 1))
+			} else {
+				jobs = append(jobs, r.decodeJob(batched, rng, th, s, b))
+			}
+		}
 	}
 	for round := range r.o.Reps + 1 {
 		for _, j := range jobs {
@@ -136,32 +150,41 @@ func (r *runner) prefillJob(st *t5gemma.State, rng *rand.Rand, th, s int) *job {
 	}}
 }
 
-// decodeJob times NGen greedy decoder steps after an Encode of s tokens,
-// and the time to the first token (Encode plus the first step). The argmax
-// token is fed back but EOS does not stop it: random weights would end
-// some runs early.
-func (r *runner) decodeJob(st *t5gemma.State, rng *rand.Rand, th, s int) *job {
-	in := t5gemma.EncoderInput{B: 1, S: s, IDs: r.ids(rng, s)}
-	n := r.o.NGen
-	ttft := &series{rec: Record{Test: "ttft", NEnc: s, NGen: 1, Threads: th}, units: 1,
-		w: encodeWork(r.m, s).add(decodeWork(r.m, s, 0))}
-	gen := &series{rec: Record{Test: "decode", NEnc: s, NGen: n, Threads: th}, units: float64(n),
-		w: generateWork(r.m, s, n)}
-	tok := make([]int32, 1)
-	return &job{label: fmt.Sprintf("decode %d+%d t=%d", s, n, th), out: []*series{ttft, gen}, run: func() ([]float64, error) {
+// decodeJob times NGen greedy decoder steps of b sequences decoded together
+// after an Encode of b inputs of s tokens, and the time to the first tokens
+// (Encode plus the first step). The decode figure counts the tokens of all
+// b sequences. Each row's argmax token is fed back but EOS does not stop
+// it: random weights would end some runs early.
+func (r *runner) decodeJob(st *t5gemma.State, rng *rand.Rand, th, s, b int) *job {
+	in := t5gemma.EncoderInput{B: b, S: s, IDs: r.ids(rng, b*s)}
+	n, V := r.o.NGen, r.m.Config.Vocab
+	ttft := &series{rec: Record{Test: "ttft", NEnc: s, NGen: 1, Batch: b, Threads: th}, units: 1,
+		w: encodeWork(r.m, s).scale(float64(b)).add(decodeWork(r.m, s, 0, b))}
+	gen := &series{rec: Record{Test: "decode", NEnc: s, NGen: n, Batch: b, Threads: th}, units: float64(b * n),
+		w: generateWork(r.m, s, n, b)}
+	tok := make([]int32, b)
+	label := fmt.Sprintf("decode %d+%d t=%d", s, n, th)
+	if b > 1 {
+		label = fmt.Sprintf("decode %dx(%d+%d) t=%d", b, s, n, th)
+	}
+	return &job{label: label, out: []*series{ttft, gen}, run: func() ([]float64, error) {
 		start := time.Now()
 		if err := st.Encode(in); err != nil {
 			return nil, err
 		}
 		encoded := time.Now()
-		tok[0] = r.m.Config.DecoderStart
+		for i := range tok {
+			tok[i] = r.m.Config.DecoderStart
+		}
 		var first time.Time
 		for j := range n {
 			logits, err := st.Decode(tok, 1, false)
 			if err != nil {
 				return nil, err
 			}
-			tok[0] = int32(kernels.Argmax(logits))
+			for i := range tok {
+				tok[i] = int32(kernels.Argmax(logits[i*V : (i+1)*V]))
+			}
 			if j == 0 {
 				first = time.Now()
 			}

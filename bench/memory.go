@@ -65,15 +65,20 @@ func (e Estimate) String() string {
 
 func gib(n int64) float64 { return float64(n) / (1 << 30) }
 
-// estimate sizes a run of plan on a model of configuration c whose file
-// has fileBytes.
-func estimate(c *t5gemma.Config, fileBytes int64, lim t5gemma.Limits, image bool) Estimate {
+// estimate sizes a run of o on a model of configuration c whose file has
+// fileBytes: the states of figures (one sequence, and the largest batch
+// when there is one), the vision tower's activations, the rest.
+func estimate(c *t5gemma.Config, fileBytes int64, o *Options) Estimate {
+	m := &t5gemma.Model{Config: c}
 	e := Estimate{
 		Weights: fileBytes,
-		States:  (&t5gemma.Model{Config: c}).StateBytes(lim),
+		States:  m.StateBytes(o.limits(1)),
 		Other:   tokenizerHeapBytes + probeBytes + 64<<20,
 	}
-	if v := c.Vision; image && v != nil {
+	if b := o.maxBatch(); b > 1 {
+		e.States += m.StateBytes(o.limits(b))
+	}
+	if v := c.Vision; o.Image && v != nil {
 		side := v.ImageSize / v.PatchSize
 		P, C := int64(side*side), int64(v.Hidden)
 		M := int64(c.MMTokensPerImage)

@@ -76,7 +76,7 @@ func (rec *Record) setRoofline(pk Peaks) {
 // add summarises samples (seconds per repetition, each of units) into a
 // record and appends it.
 func (r *runner) add(rec Record, samples []float64, units float64, w work) {
-	rec.Batch = 1
+	rec.Batch = max(rec.Batch, 1)
 	rec.Type, rec.Kernels = r.info.typ, kernels.Selected()
 	rec.ModelFile, rec.ModelType, rec.ModelSize = r.info.file, r.info.kind, r.info.size
 	rec.ModelNParams, rec.Synthetic = r.info.params, r.info.synthetic

@@ -49,7 +49,7 @@ func WriteTable(w io.Writer, res *Result) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "test\tn_enc\tn_gen\tthreads\tmedian\tmin … max\tspread\troofline\tcpu\tpeak RSS\t")
+	fmt.Fprintln(tw, "test\tn_enc\tn_gen\tbatch\tthreads\tmedian\tmin … max\tspread\troofline\tcpu\tpeak RSS\t")
 	for _, r := range res.Records {
 		dash := func(n int) string {
 			if n == 0 {
@@ -71,8 +71,8 @@ func WriteTable(w io.Writer, res *Result) error {
 		if r.CPUPct > 0 {
 			cpu = fmt.Sprintf("%.0f%%", r.CPUPct)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%.0f MiB\t\n", r.Test, dash(r.NEnc), dash(r.NGen),
-			dash(r.Threads), med, rng, r.SpreadPct, roof, cpu, float64(r.PeakRSS)/(1<<20))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%.0f MiB\t\n", r.Test, dash(r.NEnc), dash(r.NGen),
+			dash(r.Batch), dash(r.Threads), med, rng, r.SpreadPct, roof, cpu, float64(r.PeakRSS)/(1<<20))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

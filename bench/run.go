@@ -31,6 +31,7 @@ type Options struct {
 	Prefill   []int // encoder lengths of the prefill figures
 	Decode    []int // encoder lengths before the decode and time-to-first-token figures
 	NGen      int   // new tokens of each decode figure
+	Batch     []int // sequences decoded together in the decode figures (each a figure)
 	Image     bool  // time one image through the vision tower (if the model has one)
 	ImageReps int   // repetitions of the image figure (it is the longest)
 	LoadReps  int   // repetitions of the load figure
@@ -53,7 +54,7 @@ type Options struct {
 func Defaults() Options {
 	return Options{
 		Size: "270m", Type: tensor.Q8_0, Threads: []int{runtime.NumCPU()}, Reps: 5,
-		Prefill: []int{128, 512, 2048}, Decode: []int{128, 512}, NGen: 64,
+		Prefill: []int{128, 512, 2048}, Decode: []int{128, 512}, NGen: 64, Batch: []int{1},
 		Image: true, ImageReps: 1, LoadReps: 3,
 	}
 }
@@ -74,6 +75,9 @@ func (o *Options) fill() {
 	}
 	if o.NGen <= 0 {
 		o.NGen = d.NGen
+	}
+	if len(o.Batch) == 0 {
+		o.Batch = d.Batch
 	}
 	if o.ImageReps <= 0 {
 		o.ImageReps = d.ImageReps
@@ -109,6 +113,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("thread count %d must be positive", t)
 		}
 	}
+	for _, b := range o.Batch {
+		if b <= 0 {
+			return nil, fmt.Errorf("batch size %d must be positive", b)
+		}
+	}
 	path, synthetic, err := prepareModel(&o)
 	if err != nil {
 		return nil, err
@@ -127,10 +136,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	return r.res, nil
 }
 
-// limits sizes the state for the longest figure of o.
-func (o *Options) limits() t5gemma.Limits {
+// maxBatch is the largest batch of the decode figures.
+func (o *Options) maxBatch() int { return slices.Max(append([]int{1}, o.Batch...)) }
+
+// limits sizes a state of batch sequences for the longest figure of o.
+func (o *Options) limits(batch int) t5gemma.Limits {
 	enc := max(slices.Max(append([]int{1}, o.Prefill...)), slices.Max(append([]int{1}, o.Decode...)))
-	return t5gemma.Limits{Batch: 1, EncLen: enc, DecLen: o.NGen + 1, Chunk: 1}
+	return t5gemma.Limits{Batch: batch, EncLen: enc, DecLen: o.NGen + 1, Chunk: 1}
 }
 
 // prepareModel returns the file to measure and whether it is synthetic:
@@ -148,7 +160,7 @@ func prepareModel(o *Options) (path string, synthetic bool, err error) {
 			return "", false, err
 		}
 		what := fmt.Sprintf("the %s %s model", o.Size, o.Type)
-		if err := checkFits(what, estimate(c, FileBytes(c, o.Type), o.limits(), o.Image), avail); err != nil {
+		if err := checkFits(what, estimate(c, FileBytes(c, o.Type), o), avail); err != nil {
 			return "", false, err
 		}
 		dir := o.CacheDir
@@ -189,7 +201,7 @@ func prepareModel(o *Options) (path string, synthetic bool, err error) {
 	if err != nil {
 		return "", false, fmt.Errorf("model %s is not a usable T5Gemma 2 model: %w", o.Model, err)
 	}
-	if err := checkFits("model "+o.Model, estimate(c, st.Size(), o.limits(), o.Image), avail); err != nil {
+	if err := checkFits("model "+o.Model, estimate(c, st.Size(), o), avail); err != nil {
 		return "", false, err
 	}
 	return o.Model, synthetic, nil
@@ -210,7 +222,7 @@ type runner struct {
 func (r *runner) count() int {
 	o := &r.o
 	n := o.LoadReps
-	per := 2 + len(o.Prefill)*(o.Reps+1) + len(o.Decode)*(o.Reps+1) // two probes
+	per := 2 + len(o.Prefill)*(o.Reps+1) + len(o.Decode)*max(1, len(o.Batch))*(o.Reps+1) // two probes
 	if o.Image {
 		per += o.ImageReps
 	}

@@ -30,6 +30,7 @@ func runBench(args []string) error {
 	prefill := fs.String("p", "128,512,2048", "encoder `lengths` of the prefill figures")
 	decode := fs.String("d", "128,512", "encoder `lengths` before the decode figures")
 	ngen := fs.Int("n", 64, "new tokens per decode figure")
+	batch := fs.String("b", "1", "`sizes` of the batches decoded together, comma-separated (e.g. 1,8)")
 	noImage := fs.Bool("no-image", false, "skip the image figure")
 	full := fs.Bool("full", false, "every thread count from 1 to the cores, 9 repetitions, 3 images")
 	asJSON := fs.Bool("json", false, "print the records as JSON instead of a table")
@@ -56,6 +57,11 @@ func runBench(args []string) error {
 	}
 	if o.Decode, err = intList("-d", *decode); err != nil {
 		return err
+	}
+	if o.Batch, err = intList("-b", *batch); err != nil {
+		return err
+	} else if len(o.Batch) == 0 {
+		return usageError{"-b: want at least one batch size"}
 	}
 	if *ngen <= 0 {
 		return usageError{fmt.Sprintf("-n %d: want at least one new token", *ngen)}
