@@ -143,10 +143,8 @@ func (st *State) buildCross() {
 				for j := range st.s {
 					t := (b*st.s+j)*kvw + g*d
 					copy(keys[j*d:(j+1)*d], k[t:t+d])
-					for i, x := range v[t : t+d] {
-						vt[i*cr.used+j] = x
-					}
 				}
+				transpose(vt, cr.used, v[b*st.s*kvw+g*d:], kvw, st.s, d)
 				cr.set(b, g, keys, vt)
 			}
 		}
@@ -215,13 +213,7 @@ func (st *State) encTransposeV() {
 	S, d, kvw := st.s, c.HeadDim, c.KVHeads*c.HeadDim
 	for b := range st.b {
 		for g := range c.KVHeads {
-			vt := st.vT[(b*c.KVHeads+g)*d*S:]
-			for j := range S {
-				row := st.v[(b*S+j)*kvw+g*d:]
-				for i := range d {
-					vt[i*S+j] = row[i]
-				}
-			}
+			transpose(st.vT[(b*c.KVHeads+g)*d*S:], S, st.v[b*S*kvw+g*d:], kvw, S, d)
 		}
 	}
 }
@@ -229,3 +221,20 @@ func (st *State) encTransposeV() {
 // EncoderOutput is the last Encode's final hidden states, [rows × S × H]
 // (padded positions included). It is reused by the next Encode.
 func (st *State) EncoderOutput() []float32 { return st.encOut[:st.b*st.s*st.cfg.Hidden] }
+
+// transpose writes dst[i*dstStride+j] = src[j*srcStride+i] for j < n rows
+// of src and i < d columns. It goes 16 rows at a time: writing one column
+// element per row straight through would touch d lines a power-of-two
+// stride apart, which share a few L1 sets and evict each other.
+func transpose(dst []float32, dstStride int, src []float32, srcStride, n, d int) {
+	const block = 16
+	for j0 := 0; j0 < n; j0 += block {
+		j1 := min(n, j0+block)
+		for i := range d {
+			out := dst[i*dstStride+j0 : i*dstStride+j1]
+			for j := range out {
+				out[j] = src[(j0+j)*srcStride+i]
+			}
+		}
+	}
+}
