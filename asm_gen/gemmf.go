@@ -143,3 +143,71 @@ func packF(typ string) {
 	VZEROUPPER()
 	RET()
 }
+
+// Column softmax for dense attention (twin: colSoftmaxGeneric in
+// ../kernels/gemmf_attn.go):
+//
+//	func colSoftmax32AVX512(s []float32, rows int, sum []float32)
+//	func colSoftmax16AVX2(s []float32, rows int, sum []float32)
+//
+// s holds rows >= 1 rows of W (32 or 16) scores, one column per query
+// (the score tile kernel writes them key-major). Per column c: m = max over
+// the rows, s[i*W+c] = exp(s[i*W+c]-m) (expVec), sum[c] = Σ of them. The
+// Go wrapper checks len(s) >= rows*W and len(sum) >= W.
+func colSoftmaxKernels() {
+	colSoftmax("colSoftmax32AVX512", 2, ZMM, 16, true)
+	colSoftmax("colSoftmax16AVX2", 2, YMM, 8, false)
+}
+
+func colSoftmax(name string, H int, vec func() VecVirtual, lanes int, evex bool) {
+	W := H * lanes
+	TEXT(name, NOSPLIT, "func(s []float32, rows int, sum []float32)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s applies a softmax down each of the %d columns of s (see gemmf.go).", name, W))
+	sp := Load(Param("s").Base(), GP64())
+	rows := Load(Param("rows"), GP64())
+	Comment("max over the rows")
+	p, n := GP64(), GP64()
+	MOVQ(sp, p)
+	MOVQ(rows, n)
+	m := make([]VecVirtual, H)
+	for h := range m {
+		m[h] = vec()
+		VMOVUPS(Mem{Base: p}.Offset(4*lanes*h), m[h])
+	}
+	ADDQ(U32(4*W), p)
+	DECQ(n)
+	JZ(LabelRef(name + "_exp"))
+	Label(name + "_max")
+	for h := range m {
+		VMAXPS(Mem{Base: p}.Offset(4*lanes*h), m[h], m[h])
+	}
+	ADDQ(U32(4*W), p)
+	DECQ(n)
+	JNZ(LabelRef(name + "_max"))
+	Label(name + "_exp")
+	Comment("s = exp(s - m), summed per column")
+	sum := make([]VecVirtual, H)
+	for h := range sum {
+		sum[h] = vec()
+		VXORPS(sum[h], sum[h], sum[h])
+	}
+	Label(name + "_loop")
+	for h := range m {
+		x := vec()
+		VMOVUPS(Mem{Base: sp}.Offset(4*lanes*h), x)
+		VSUBPS(m[h], x, x)
+		e := expVec(x, vec, evex)
+		VMOVUPS(e, Mem{Base: sp}.Offset(4*lanes*h))
+		VADDPS(e, sum[h], sum[h])
+	}
+	ADDQ(U32(4*W), sp)
+	DECQ(rows)
+	JNZ(LabelRef(name + "_loop"))
+	dp := Load(Param("sum").Base(), GP64())
+	for h := range sum {
+		VMOVUPS(sum[h], Mem{Base: dp}.Offset(4*lanes*h))
+	}
+	VZEROUPPER()
+	RET()
+}

@@ -29,6 +29,7 @@ func main() {
 	rowsFKernels()
 	elemKernels()
 	expKernels()
+	colSoftmaxKernels() // after expKernels: uses its constants
 	layerNormKernels()
 	Generate()
 }

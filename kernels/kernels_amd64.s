@@ -2548,6 +2548,224 @@ expSumAVX2_done:
 	VZEROUPPER
 	RET
 
+// func colSoftmax32AVX512(s []float32, rows int, sum []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·colSoftmax32AVX512(SB), NOSPLIT, $0-56
+	MOVQ s_base+0(FP), AX
+	MOVQ rows+24(FP), CX
+
+	// max over the rows
+	MOVQ    AX, DX
+	MOVQ    CX, BX
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	ADDQ    $0x00000080, DX
+	DECQ    BX
+	JZ      colSoftmax32AVX512_exp
+
+colSoftmax32AVX512_max:
+	VMAXPS (DX), Z0, Z0
+	VMAXPS 64(DX), Z1, Z1
+	ADDQ   $0x00000080, DX
+	DECQ   BX
+	JNZ    colSoftmax32AVX512_max
+
+colSoftmax32AVX512_exp:
+	// s = exp(s - m), summed per column
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+
+colSoftmax32AVX512_loop:
+	VMOVUPS      (AX), Z4
+	VSUBPS       Z0, Z4, Z4
+	VBROADCASTSS expconst<>+0(SB), Z5
+	VMAXPS       Z5, Z4, Z4
+	VBROADCASTSS expconst<>+4(SB), Z6
+	VMINPS       Z6, Z4, Z4
+	VCMPPS       $0x1e, Z5, Z4, K1
+	VBROADCASTSS expconst<>+8(SB), Z5
+	VMULPS       Z4, Z5, Z5
+	VRNDSCALEPS  $0x00, Z5, Z5
+	VBROADCASTSS expconst<>+12(SB), Z6
+	VFNMADD231PS Z6, Z5, Z4
+	VBROADCASTSS expconst<>+16(SB), Z6
+	VFNMADD231PS Z6, Z5, Z4
+	VBROADCASTSS expconst<>+20(SB), Z6
+	VBROADCASTSS expconst<>+24(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+28(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+32(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+36(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+40(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VMULPS       Z4, Z4, Z7
+	VFMADD213PS  Z4, Z7, Z6
+	VBROADCASTSS expconst<>+44(SB), Z4
+	VADDPS       Z4, Z6, Z6
+	VSCALEFPS    Z5, Z6, Z6
+	VMOVAPS.Z    Z6, K1, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       Z6, Z2, Z2
+	VMOVUPS      64(AX), Z4
+	VSUBPS       Z1, Z4, Z4
+	VBROADCASTSS expconst<>+0(SB), Z5
+	VMAXPS       Z5, Z4, Z4
+	VBROADCASTSS expconst<>+4(SB), Z6
+	VMINPS       Z6, Z4, Z4
+	VCMPPS       $0x1e, Z5, Z4, K1
+	VBROADCASTSS expconst<>+8(SB), Z5
+	VMULPS       Z4, Z5, Z5
+	VRNDSCALEPS  $0x00, Z5, Z5
+	VBROADCASTSS expconst<>+12(SB), Z6
+	VFNMADD231PS Z6, Z5, Z4
+	VBROADCASTSS expconst<>+16(SB), Z6
+	VFNMADD231PS Z6, Z5, Z4
+	VBROADCASTSS expconst<>+20(SB), Z6
+	VBROADCASTSS expconst<>+24(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+28(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+32(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+36(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VBROADCASTSS expconst<>+40(SB), Z7
+	VFMADD213PS  Z7, Z4, Z6
+	VMULPS       Z4, Z4, Z7
+	VFMADD213PS  Z4, Z7, Z6
+	VBROADCASTSS expconst<>+44(SB), Z4
+	VADDPS       Z4, Z6, Z6
+	VSCALEFPS    Z5, Z6, Z6
+	VMOVAPS.Z    Z6, K1, Z6
+	VMOVUPS      Z6, 64(AX)
+	VADDPS       Z6, Z3, Z3
+	ADDQ         $0x00000080, AX
+	DECQ         CX
+	JNZ          colSoftmax32AVX512_loop
+	MOVQ         sum_base+32(FP), AX
+	VMOVUPS      Z2, (AX)
+	VMOVUPS      Z3, 64(AX)
+	VZEROUPPER
+	RET
+
+// func colSoftmax16AVX2(s []float32, rows int, sum []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·colSoftmax16AVX2(SB), NOSPLIT, $0-56
+	MOVQ s_base+0(FP), AX
+	MOVQ rows+24(FP), CX
+
+	// max over the rows
+	MOVQ    AX, DX
+	MOVQ    CX, BX
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	ADDQ    $0x00000040, DX
+	DECQ    BX
+	JZ      colSoftmax16AVX2_exp
+
+colSoftmax16AVX2_max:
+	VMAXPS (DX), Y0, Y0
+	VMAXPS 32(DX), Y1, Y1
+	ADDQ   $0x00000040, DX
+	DECQ   BX
+	JNZ    colSoftmax16AVX2_max
+
+colSoftmax16AVX2_exp:
+	// s = exp(s - m), summed per column
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+colSoftmax16AVX2_loop:
+	VMOVUPS      (AX), Y4
+	VSUBPS       Y0, Y4, Y4
+	VBROADCASTSS expconst<>+0(SB), Y5
+	VMAXPS       Y5, Y4, Y4
+	VBROADCASTSS expconst<>+4(SB), Y6
+	VMINPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, Y5, Y4, Y5
+	VBROADCASTSS expconst<>+8(SB), Y6
+	VMULPS       Y4, Y6, Y6
+	VROUNDPS     $0x00, Y6, Y6
+	VBROADCASTSS expconst<>+12(SB), Y7
+	VFNMADD231PS Y7, Y6, Y4
+	VBROADCASTSS expconst<>+16(SB), Y7
+	VFNMADD231PS Y7, Y6, Y4
+	VBROADCASTSS expconst<>+20(SB), Y7
+	VBROADCASTSS expconst<>+24(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+28(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+32(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+36(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+40(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VMULPS       Y4, Y4, Y8
+	VFMADD213PS  Y4, Y8, Y7
+	VBROADCASTSS expconst<>+44(SB), Y4
+	VADDPS       Y4, Y7, Y7
+	VCVTPS2DQ    Y6, Y4
+	MOVL         $0x0000007f, DX
+	VMOVD        DX, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y7, Y7
+	VANDPS       Y5, Y7, Y7
+	VMOVUPS      Y7, (AX)
+	VADDPS       Y7, Y2, Y2
+	VMOVUPS      32(AX), Y4
+	VSUBPS       Y1, Y4, Y4
+	VBROADCASTSS expconst<>+0(SB), Y5
+	VMAXPS       Y5, Y4, Y4
+	VBROADCASTSS expconst<>+4(SB), Y6
+	VMINPS       Y6, Y4, Y4
+	VCMPPS       $0x1e, Y5, Y4, Y5
+	VBROADCASTSS expconst<>+8(SB), Y6
+	VMULPS       Y4, Y6, Y6
+	VROUNDPS     $0x00, Y6, Y6
+	VBROADCASTSS expconst<>+12(SB), Y7
+	VFNMADD231PS Y7, Y6, Y4
+	VBROADCASTSS expconst<>+16(SB), Y7
+	VFNMADD231PS Y7, Y6, Y4
+	VBROADCASTSS expconst<>+20(SB), Y7
+	VBROADCASTSS expconst<>+24(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+28(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+32(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+36(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VBROADCASTSS expconst<>+40(SB), Y8
+	VFMADD213PS  Y8, Y4, Y7
+	VMULPS       Y4, Y4, Y8
+	VFMADD213PS  Y4, Y8, Y7
+	VBROADCASTSS expconst<>+44(SB), Y4
+	VADDPS       Y4, Y7, Y7
+	VCVTPS2DQ    Y6, Y4
+	MOVL         $0x0000007f, DX
+	VMOVD        DX, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       Y6, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y7, Y7
+	VANDPS       Y5, Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VADDPS       Y7, Y3, Y3
+	ADDQ         $0x00000040, AX
+	DECQ         CX
+	JNZ          colSoftmax16AVX2_loop
+	MOVQ         sum_base+32(FP), AX
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      Y3, 32(AX)
+	VZEROUPPER
+	RET
+
 // func sumAVX512(x []float32) float32
 // Requires: AVX, AVX512DQ, AVX512F, SSE
 TEXT ·sumAVX512(SB), NOSPLIT, $0-28

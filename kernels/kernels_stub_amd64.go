@@ -159,6 +159,16 @@ func geluAVX2(dst []float32, x []float32)
 //go:noescape
 func expSumAVX2(x []float32, m float32) float32
 
+// colSoftmax32AVX512 applies a softmax down each of the 32 columns of s (see gemmf.go).
+//
+//go:noescape
+func colSoftmax32AVX512(s []float32, rows int, sum []float32)
+
+// colSoftmax16AVX2 applies a softmax down each of the 16 columns of s (see gemmf.go).
+//
+//go:noescape
+func colSoftmax16AVX2(s []float32, rows int, sum []float32)
+
 // sumAVX512 reduces whole vector steps of x (see layernorm.go).
 //
 //go:noescape

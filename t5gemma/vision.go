@@ -24,8 +24,7 @@ type VisionState struct {
 	q, k, v, att   []float32 // [P × C]
 	up             []float32 // [P × F]
 	pooled, normed []float32 // [M × C]
-	vT             []float32 // values transposed, [C × P]
-	tiled          tiledAttn
+	attn           kernels.DenseAttn
 }
 
 // NewVisionState allocates the tower's activations.
@@ -44,7 +43,6 @@ func (m *Model) NewVisionState(pool *kernels.Pool) (*VisionState, error) {
 		q: make([]float32, P*C), k: make([]float32, P*C), v: make([]float32, P*C), att: make([]float32, P*C),
 		up:     make([]float32, P*vc.FFN),
 		pooled: make([]float32, M*C), normed: make([]float32, M*C),
-		vT: make([]float32, C*P),
 	}, nil
 }
 
@@ -164,29 +162,12 @@ func (vs *VisionState) linear(y, x []float32, n int, w tensor.Tensor, b []float3
 	}
 }
 
-// attend is full bidirectional attention of every head through blocked
-// attention over all P patches.
+// attend is full bidirectional attention of every head: exact softmax
+// over all P patches as two matrix products per head and block of queries.
 func (vs *VisionState) attend(P int) {
 	vc := vs.m.Config.Vision
 	C, heads := vc.Hidden, vc.Heads
 	d := C / heads
-	for j := range P {
-		for c, x := range vs.v[j*C : (j+1)*C] {
-			vs.vT[c*P+j] = x
-		}
-	}
-	a := &vs.tiled
-	a.ws, a.rowsPerQuery, a.window = vs.ws, 1, nil
-	a.qb, a.ob = grow(a.qb, P*d), grow(a.ob, P*d)
-	spans := []kernels.Span{{Lo: 0, Hi: P}}
 	scale := float32(1 / math.Sqrt(float64(d)))
-	for h := range heads {
-		for t := range P {
-			copy(a.qb[t*d:(t+1)*d], vs.q[t*C+h*d:])
-		}
-		a.attend(a.ob, a.qb, P, d, scale, vs.k[h*d:], C, vs.vT[h*d*P:], P, spans)
-		for t := range P {
-			copy(vs.att[t*C+h*d:t*C+(h+1)*d], a.ob[t*d:])
-		}
-	}
+	vs.attn.Attend(vs.ws.Pool, vs.att[:P*C], vs.q[:P*C], vs.k[:P*C], vs.v[:P*C], P, C, heads, d, scale)
 }
