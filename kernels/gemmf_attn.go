@@ -19,20 +19,21 @@ import (
 //  3. out = S × V: S is the R-row panel again, T value components the token
 //     tile, with the sum over all keys as the kernel's k.
 //
-// Keys and values are packed once per call for every head (key tiles
-// [d × T], value tiles [keys × T]), so the query blocks only read them.
+// Keys, values and queries are packed once per call for every head (key
+// tiles [d × T], value tiles [keys × T], query panels [d × R]), reading each
+// row once, so the query blocks only read packed data.
 
 // DenseAttn holds the packed keys and values and each thread's scratch;
 // it grows to the largest call and then allocates nothing. One goroutine
 // at a time.
 type DenseAttn struct {
 	kp, vp  []float32      // packed keys and values of every head
+	qp      []float32      // packed, scaled queries of every head and block
 	scratch []denseScratch // one per pool thread
 	task    denseTask
 }
 
 type denseScratch struct {
-	qp  []float32 // [d × R] the block's queries, transposed and scaled
 	s   []float32 // [key tiles·T × R] scores, then probabilities
 	ot  []float32 // [T × R] one tile of outputs, transposed
 	sum []float32 // [R] softmax denominators
@@ -79,11 +80,12 @@ func (a *DenseAttn) Attend(p *Pool, out, q, k, v []float32, n, stride, heads, d 
 	t.headKeys, t.headVals = t.keyTiles*T*d, t.dimTiles*n*T
 	t.blocksPerHead = (n + R - 1) / R
 	a.kp, a.vp = grow(a.kp, heads*t.headKeys), grow(a.vp, heads*t.headVals)
+	a.qp = grow(a.qp, heads*t.blocksPerHead*d*R)
 	if len(a.scratch) < t.threads {
 		a.scratch = make([]denseScratch, t.threads)
 	}
-	// pack keys and values, one head per item
-	t.pack, t.items = true, heads
+	// pack keys, values and queries, one tile or block of rows per item
+	t.pack, t.items = true, t.keyTiles+t.blocksPerHead
 	p.Run(t.threads, 1, t)
 	// attend, one head and block of queries per item
 	t.pack, t.items = false, heads*t.blocksPerHead
@@ -110,45 +112,57 @@ func (t *denseTask) Run(lo, hi int) {
 			return
 		}
 		if t.pack {
-			t.packHead(i)
+			t.packRows(i)
 		} else {
 			t.block(s, i/t.blocksPerHead, i%t.blocksPerHead)
 		}
 	}
 }
 
-// packHead lays out head h's keys as tiles of T keys, kp[(tile*d+i)*T+t],
-// and its values as tiles of T components, vp[(tile*n+key)*T+t], zero past
-// the last key and component.
-func (t *denseTask) packHead(h int) {
-	n, d, T, st := t.n, t.d, t.T, t.stride
-	kp := t.a.kp[h*t.headKeys : (h+1)*t.headKeys]
-	for j := range t.keyTiles {
-		dst := kp[j*d*T : (j+1)*d*T]
-		for tt := range T {
-			key := j*T + tt
-			if key >= n {
-				for i := range d {
-					dst[i*T+tt] = 0
+// packRows packs item i of the packing phase: below keyTiles, key tile i
+// (kp[(tile*d+c)*T+t], zero past the last key) and those keys' values as
+// tiles of T components (vp[(tile*n+key)*T+t], zero past d); above, query
+// block i-keyTiles, transposed and scaled (qp[c*R+r], zero past the last
+// query). Rows are read whole, once, for every head.
+func (t *denseTask) packRows(i int) {
+	n, d, R, T, st := t.n, t.d, t.R, t.T, t.stride
+	if i >= t.keyTiles {
+		b := i - t.keyTiles
+		for h := range t.heads {
+			clear(t.a.qp[(h*t.blocksPerHead+b)*d*R : (h*t.blocksPerHead+b+1)*d*R])
+		}
+		for r := range min(R, n-b*R) {
+			row := t.q[(b*R+r)*st : (b*R+r)*st+t.heads*d]
+			for h := range t.heads {
+				dst := t.a.qp[(h*t.blocksPerHead+b)*d*R : (h*t.blocksPerHead+b+1)*d*R]
+				for c, x := range row[h*d : h*d+d] {
+					dst[c*R+r] = x * t.scale
 				}
-				continue
-			}
-			row := t.k[key*st+h*d : key*st+h*d+d]
-			for i, x := range row {
-				dst[i*T+tt] = x
 			}
 		}
+		return
 	}
-	vp := t.a.vp[h*t.headVals : (h+1)*t.headVals]
-	for c := range t.dimTiles {
-		c0 := c * T
-		w := min(T, d-c0)
-		dst := vp[c*n*T : (c+1)*n*T]
-		for key := range n {
-			row := t.v[key*st+h*d+c0 : key*st+h*d+c0+w]
-			o := dst[key*T : key*T+T]
-			copy(o, row)
-			clear(o[w:])
+	j := i
+	for h := range t.heads {
+		clear(t.a.kp[h*t.headKeys+j*d*T : h*t.headKeys+(j+1)*d*T])
+	}
+	for tt := range min(T, n-j*T) {
+		key := j*T + tt
+		krow := t.k[key*st : key*st+t.heads*d]
+		vrow := t.v[key*st : key*st+t.heads*d]
+		for h := range t.heads {
+			dst := t.a.kp[h*t.headKeys+j*d*T : h*t.headKeys+(j+1)*d*T]
+			for c, x := range krow[h*d : h*d+d] {
+				dst[c*T+tt] = x
+			}
+			vp := t.a.vp[h*t.headVals : (h+1)*t.headVals]
+			for c := range t.dimTiles {
+				c0 := c * T
+				w := min(T, d-c0)
+				o := vp[(c*n+key)*T : (c*n+key+1)*T]
+				copy(o, vrow[h*d+c0:h*d+c0+w])
+				clear(o[w:])
+			}
 		}
 	}
 }
@@ -156,29 +170,16 @@ func (t *denseTask) packHead(h int) {
 // block attends queries [b*R, b*R+R) of head h.
 func (t *denseTask) block(s *denseScratch, h, b int) {
 	n, d, R, T, st := t.n, t.d, t.R, t.T, t.stride
-	s.qp = grow(s.qp, d*R)
 	s.s = grow(s.s, t.keyTiles*T*R)
 	s.ot = grow(s.ot, T*R)
 	s.sum = grow(s.sum, R)
 	q0 := b * R
 	nq := min(R, n-q0)
-	// the queries, transposed and scaled
-	for r := range R {
-		if r >= nq {
-			for i := range d {
-				s.qp[i*R+r] = 0
-			}
-			continue
-		}
-		row := t.q[(q0+r)*st+h*d : (q0+r)*st+h*d+d]
-		for i, x := range row {
-			s.qp[i*R+r] = x * t.scale
-		}
-	}
+	qp := t.a.qp[(h*t.blocksPerHead+b)*d*R : (h*t.blocksPerHead+b+1)*d*R]
 	// scores, key-major
 	kp := t.a.kp[h*t.headKeys : (h+1)*t.headKeys]
 	for j := range t.keyTiles {
-		t.tile(s.s[j*T*R:(j+1)*T*R], R, s.qp, kp[j*d*T:(j+1)*d*T], d)
+		t.tile(s.s[j*T*R:(j+1)*T*R], R, qp, kp[j*d*T:(j+1)*d*T], d)
 	}
 	// softmax down each query's column
 	colSoftmax(s.s[:n*R], n, R, s.sum)

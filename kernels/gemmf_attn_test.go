@@ -188,3 +188,18 @@ func BenchmarkGemmFTile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkColSoftmax is one block's softmax at the vision shape (4096
+// keys × the tier's tile width), data in L2.
+func BenchmarkColSoftmax(b *testing.B) {
+	R, _, _ := denseTile()
+	rows := 4096
+	r := rand.New(rand.NewPCG(51, 52))
+	src := normVec(r, rows*R)
+	s, sum := make([]float32, rows*R), make([]float32, R)
+	for b.Loop() {
+		copy(s, src)
+		colSoftmax(s, rows, R, sum)
+	}
+	b.ReportMetric(float64(rows*R)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gexp/s")
+}
