@@ -19,6 +19,12 @@ type Workspace struct {
 	xpanel  []float32       // tokens packed for the float tile kernel
 	scratch []workerScratch // one per pool thread
 	mm      matmulTask
+
+	// MatMuls: its task, the quantizations of products 1.. (product 0
+	// uses acts) and the inputs they hold.
+	multi    multiTask
+	moreActs [maxProducts - 1]q8Acts
+	multiX   [maxProducts][]float32
 }
 
 // NewWorkspace returns a workspace that threads over p (nil: one thread).
@@ -88,7 +94,7 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 	default:
 		panic(fmt.Sprintf("kernels: MatMul %q: unsupported type %v", w.Name, w.Type))
 	}
-	ws.Pool.Run(rows, rowGrain, m)
+	ws.run(rows, rowGrain, m, w.Type.RowBytes(k)*rows)
 	*m = matmulTask{} // drop references to the caller's buffers
 }
 

@@ -42,8 +42,8 @@ type layerInput struct {
 var chunkRows = 256 // a variable so tests can force several chunks
 
 // layer runs one text layer over n rows of st.x in place. First the keys and
-// values of every row (kvDone then sees them all), then, a chunk of rows at a
-// time, the queries, attend (which fills st.att for rows [lo, hi), stored
+// values of every row (kvDone then sees them all; with a single chunk the
+// queries too), then, a chunk of rows at a time, the queries, attend (which fills st.att for rows [lo, hi), stored
 // from st.att[0]), the output projection and the MLP.
 func (st *State) layer(L *Layer, c *StackConfig, in layerInput, kvDone func(), attend func(lo, hi int)) {
 	H, n, d := st.cfg.Hidden, in.n, c.HeadDim
@@ -51,6 +51,9 @@ func (st *State) layer(L *Layer, c *StackConfig, in layerInput, kvDone func(), a
 	x := st.x[:n*H]
 	pos := func(t int) int { return in.posBase + t%in.posMod }
 
+	// With one chunk (decoding), the queries come from the same normed rows
+	// as the keys and values: one product call for q, k and v.
+	oneChunk := n <= chunkRows
 	// keys and values of all rows: attention rmsnorm, k/v matmuls, k norm, RoPE
 	for lo := 0; lo < n; lo += chunkRows {
 		hi := min(n, lo+chunkRows)
@@ -58,8 +61,12 @@ func (st *State) layer(L *Layer, c *StackConfig, in layerInput, kvDone func(), a
 		for t := lo; t < hi; t++ {
 			kernels.RMSNorm(h[(t-lo)*H:(t-lo+1)*H], x[t*H:(t+1)*H], L.AttnNorm, c.Eps)
 		}
-		st.ws.MatMul(st.k[lo*kvw:hi*kvw], h, hi-lo, L.K)
-		st.ws.MatMul(st.v[lo*kvw:hi*kvw], h, hi-lo, L.V)
+		k, v := kernels.Product{Y: st.k[lo*kvw : hi*kvw], X: h, W: L.K}, kernels.Product{Y: st.v[lo*kvw : hi*kvw], X: h, W: L.V}
+		if oneChunk {
+			st.ws.MatMuls(n, kernels.Product{Y: st.q, X: h, W: L.Q}, k, v)
+		} else {
+			st.ws.MatMuls(hi-lo, k, v)
+		}
 		for t := lo; t < hi; t++ {
 			cos, sin := in.rope.at(pos(t))
 			for g := range c.KVHeads {
@@ -77,10 +84,12 @@ func (st *State) layer(L *Layer, c *StackConfig, in layerInput, kvDone func(), a
 		m := hi - lo
 		xc, h, o := x[lo*H:hi*H], st.h[:m*H], st.o[:m*H]
 		// attention rmsnorm, q matmul, q norm, RoPE
-		for t := range m {
-			kernels.RMSNorm(h[t*H:(t+1)*H], xc[t*H:(t+1)*H], L.AttnNorm, c.Eps)
+		if !oneChunk {
+			for t := range m {
+				kernels.RMSNorm(h[t*H:(t+1)*H], xc[t*H:(t+1)*H], L.AttnNorm, c.Eps)
+			}
+			st.ws.MatMul(st.q, h, m, L.Q)
 		}
-		st.ws.MatMul(st.q, h, m, L.Q)
 		for t := range m {
 			cos, sin := in.rope.at(pos(lo + t))
 			for hd := range c.Heads {
@@ -102,8 +111,7 @@ func (st *State) layer(L *Layer, c *StackConfig, in layerInput, kvDone func(), a
 			kernels.RMSNorm(h[t*H:(t+1)*H], xc[t*H:(t+1)*H], L.FFNNorm, c.Eps)
 		}
 		F := c.FFN
-		st.ws.MatMul(st.gate, h, m, L.Gate)
-		st.ws.MatMul(st.up, h, m, L.Up)
+		st.ws.MatMuls(m, kernels.Product{Y: st.gate, X: h, W: L.Gate}, kernels.Product{Y: st.up, X: h, W: L.Up})
 		for t := range m {
 			g := st.gate[t*F : (t+1)*F]
 			kernels.GeluTanhMul(g, g, st.up[t*F:(t+1)*F])

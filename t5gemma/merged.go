@@ -68,8 +68,8 @@ func (st *State) decAttend(lo, hi int) {
 				}
 			}
 			ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.used]
-			st.ws.MatMul(ss, q, nq, ms.view(0, sc.keys(b, g), d, sc.cap))
-			st.ws.MatMul(cs, q, nq, cr.keys(b, g, &ms.shapes[1]))
+			st.ws.MatMuls(nq, kernels.Product{Y: ss, X: q, W: ms.view(0, sc.keys(b, g), d, sc.cap)},
+				kernels.Product{Y: cs, X: q, W: cr.keys(b, g, &ms.shapes[1])})
 			for r := range n {
 				p := st.pos + (r0+r)%t.n // this row's position
 				for h := range G {
@@ -78,8 +78,8 @@ func (st *State) decAttend(lo, hi int) {
 				}
 			}
 			o, o2 := ms.o[:nq*d], ms.o2[:nq*d]
-			st.ws.MatMul(o, ss, nq, ms.view(2, sc.values(b, g), sc.cap, d))
-			st.ws.MatMul(o2, cs, nq, cr.values(b, g, &ms.shapes[3]))
+			st.ws.MatMuls(nq, kernels.Product{Y: o, X: ss, W: ms.view(2, sc.values(b, g), sc.cap, d)},
+				kernels.Product{Y: o2, X: cs, W: cr.values(b, g, &ms.shapes[3])})
 			for r := range n {
 				dst := (r0-lo+r)*qw + g*G*d
 				for h := range G {
