@@ -20,12 +20,17 @@ import (
 // than T rows whose power-of-two strides alias in L1). Twin:
 // rowsF32Generic etc. (float; error bounded, not bit-exact). Register map:
 // acc[t][h] holds token t, rows 16h.. (8h.. for AVX2).
+//
+// The Acc variants add to y instead of overwriting it (the product is
+// split along k into chunks whose panel slice stays in L1).
 func gemmFKernels() {
-	gemmF("gemmF32x12AVX512", 12, 2, ZMM, 16, true)
-	gemmF("gemmF16x6AVX2", 6, 2, YMM, 8, false)
+	gemmF("gemmF32x12AVX512", 12, 2, ZMM, 16, true, false)
+	gemmF("gemmF16x6AVX2", 6, 2, YMM, 8, false, false)
+	gemmF("gemmFAcc32x12AVX512", 12, 2, ZMM, 16, true, true)
+	gemmF("gemmFAcc16x6AVX2", 6, 2, YMM, 8, false, true)
 }
 
-func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
+func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex, accumulate bool) {
 	R := H * lanes
 	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []float32, px []float32, k int)")
 	Pragma("noescape")
@@ -34,11 +39,23 @@ func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
 	xp := Load(Param("px").Base(), GP64())
 	n := Load(Param("k"), GP64())
 	acc := make([][]VecVirtual, T)
+	var yp, ys GPVirtual
+	if accumulate {
+		yp, ys = Load(Param("y").Base(), GP64()).(GPVirtual), Load(Param("ystride"), GP64()).(GPVirtual)
+		SHLQ(U8(2), ys)
+	}
 	for t := range acc {
 		acc[t] = make([]VecVirtual, H)
 		for h := range acc[t] {
 			acc[t][h] = vec()
-			VXORPS(acc[t][h], acc[t][h], acc[t][h])
+			if accumulate {
+				VMOVUPS(Mem{Base: yp}.Offset(4*lanes*h), acc[t][h])
+			} else {
+				VXORPS(acc[t][h], acc[t][h], acc[t][h])
+			}
+		}
+		if accumulate {
+			ADDQ(ys, yp)
 		}
 	}
 	TESTQ(n, n)
@@ -68,8 +85,7 @@ func gemmF(name string, T, H int, vec func() VecVirtual, lanes int, evex bool) {
 	JNZ(LabelRef(name + "_loop"))
 
 	Label(name + "_store")
-	yp := Load(Param("y").Base(), GP64())
-	ys := Load(Param("ystride"), GP64())
+	yp, ys = Load(Param("y").Base(), GP64()).(GPVirtual), Load(Param("ystride"), GP64()).(GPVirtual)
 	SHLQ(U8(2), ys)
 	for t := 0; t < T; t++ {
 		for h := 0; h < H; h++ {

@@ -85,33 +85,84 @@ func loadF(row []byte, i int, typ tensor.Type) float32 {
 
 // gemmFScratch is one worker's buffers for the float path.
 type gemmFScratch struct {
-	panel []float32 // k×R packed weights
-	ytile []float32 // T×R outputs of the partial tile
+	panel []float32 // a group of packed panels, k×R each
+	ytile []float32 // T×R outputs of each panel's partial last tile
+	tmp   []float32 // T×R: a chunk's product when the tier has no Acc kernel
 }
+
+// Blocking of the float path: a kernel call covers gemmFKC elements of k,
+// so its slice of the panel (gemmFKC·R floats, 32 KiB at R = 32) stays in
+// L1 across a block of gemmFNB token tiles, whose slices stay in L2; panels
+// are packed once per call, gemmFGroup floats (4 MiB) at a time.
+const (
+	gemmFKC = 256
+	gemmFNB = 32
+)
+
+var gemmFGroup = 1 << 20 // a variable so tests can force many groups
 
 // gemmF multiplies rows [lo, hi) (whole panels only) with all n tokens,
 // packed by packTokens into px.
 func gemmF(tb *table, y, px []float32, n, k, rows int, w []byte, typ tensor.Type, s *gemmFScratch, lo, hi int) {
 	R, T := tb.gemmFRows, tb.gemmFToks
 	rb := typ.RowBytes(k)
-	s.panel = grow(s.panel, k*R)
-	s.ytile = grow(s.ytile, T*R)
 	tiles := (n + T - 1) / T
-	if len(px) < tiles*k*T || len(y) < n*rows || len(w) < rows*rb {
-		panic(fmt.Sprintf("kernels: gemmF bounds: n %d k %d rows %d: px %d y %d w %d", n, k, rows, len(px), len(y), len(w)))
+	if len(px) < tiles*k*T || len(y) < n*rows || len(w) < rows*rb || lo < 0 || hi > rows {
+		panic(fmt.Sprintf("kernels: gemmF bounds: n %d k %d rows %d [%d, %d): px %d y %d w %d", n, k, rows, lo, hi, len(px), len(y), len(w)))
 	}
-	for r0 := lo; r0+R <= hi; r0 += R {
-		tb.packF(s.panel, w[r0*rb:], rb, k, typ)
-		for tile := 0; tile < tiles; tile++ {
-			t0 := tile * T
-			xt := px[tile*k*T : (tile+1)*k*T]
-			if t0+T <= n {
-				tb.gemmF(y[t0*rows+r0:], rows, s.panel, xt, k)
-				continue
+	panels := (hi - lo) / R
+	if panels == 0 || n == 0 {
+		return
+	}
+	G := max(1, min(panels, gemmFGroup/(k*R)))
+	s.panel = grow(s.panel, G*k*R)
+	s.ytile = grow(s.ytile, G*T*R)
+	s.tmp = grow(s.tmp, T*R)
+	acc := gemmFAccFor(tb)
+	last := (tiles - 1) * T // first token of the last tile
+	for g0 := 0; g0 < panels; g0 += G {
+		ng := min(G, panels-g0)
+		for p := range ng {
+			tb.packF(s.panel[p*k*R:(p+1)*k*R], w[(lo+(g0+p)*R)*rb:], rb, k, typ)
+		}
+		for b0 := 0; b0 < tiles; b0 += gemmFNB {
+			b1 := min(tiles, b0+gemmFNB)
+			for c0 := 0; c0 < k; c0 += gemmFKC {
+				kc := min(gemmFKC, k-c0)
+				for p := range ng {
+					r0 := lo + (g0+p)*R
+					pw := s.panel[p*k*R+c0*R : p*k*R+(c0+kc)*R]
+					for tile := b0; tile < b1; tile++ {
+						t0 := tile * T
+						xt := px[tile*k*T+c0*T : tile*k*T+(c0+kc)*T]
+						dst, ds := y[t0*rows+r0:], rows
+						if t0+T > n {
+							dst, ds = s.ytile[p*T*R:(p+1)*T*R], R
+						}
+						switch {
+						case c0 == 0:
+							tb.gemmF(dst, ds, pw, xt, kc)
+						case acc != nil:
+							acc(dst, ds, pw, xt, kc)
+						default:
+							tb.gemmF(s.tmp, R, pw, xt, kc)
+							for t := range T {
+								d := dst[t*ds : t*ds+R]
+								for r, v := range s.tmp[t*R : t*R+R] {
+									d[r] += v
+								}
+							}
+						}
+					}
+				}
 			}
-			tb.gemmF(s.ytile, R, s.panel, xt, k)
-			for t := t0; t < n; t++ {
-				copy(y[t*rows+r0:t*rows+r0+R], s.ytile[(t-t0)*R:])
+			if b1 == tiles && last+T > n { // the partial last tile is done
+				for p := range ng {
+					r0 := lo + (g0+p)*R
+					for t := last; t < n; t++ {
+						copy(y[t*rows+r0:t*rows+r0+R], s.ytile[p*T*R+(t-last)*R:])
+					}
+				}
 			}
 		}
 	}

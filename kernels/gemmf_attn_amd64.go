@@ -15,3 +15,14 @@ func colSoftmaxArch(s []float32, rows, W int, sum []float32) bool {
 	}
 	return true
 }
+
+// gemmFAccFor is the accumulating twin of tb's float tile kernel, or nil.
+func gemmFAccFor(tb *table) gemmFFunc {
+	switch {
+	case tb.name == "avx512" && tb.gemmFRows == 32 && tb.gemmFToks == 12:
+		return gemmFAcc32x12AVX512
+	case tb.name == "avx2" && tb.gemmFRows == 16 && tb.gemmFToks == 6:
+		return gemmFAcc16x6AVX2
+	}
+	return nil
+}

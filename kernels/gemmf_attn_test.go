@@ -164,11 +164,11 @@ func BenchmarkDenseAttn(b *testing.B) {
 			p := NewPool(th)
 			defer p.Close()
 			var a DenseAttn
+			cpu0 := cpuTime()
 			for b.Loop() {
 				a.Attend(p, out, q, k, v, n, C, heads, d, 0.118)
 			}
-			flop := 4 * float64(n) * float64(n) * float64(C)
-			b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportRate(b, 4*float64(n)*float64(n)*float64(C)/1e9, "GFLOP", th, cpu0)
 		})
 	}
 }
@@ -181,10 +181,11 @@ func BenchmarkGemmFTile(b *testing.B) {
 		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(49, 50))
 			pw, px, y := normVec(r, k*R), normVec(r, k*T), make([]float32, T*R)
+			cpu0 := cpuTime()
 			for b.Loop() {
 				tile(y, R, pw, px, k)
 			}
-			b.ReportMetric(2*float64(k*R*T)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportRate(b, 2*float64(k*R*T)/1e9, "GFLOP", 1, cpu0)
 		})
 	}
 }

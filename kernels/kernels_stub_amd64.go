@@ -64,6 +64,16 @@ func gemmF32x12AVX512(y []float32, ystride int, pw []float32, px []float32, k in
 //go:noescape
 func gemmF16x6AVX2(y []float32, ystride int, pw []float32, px []float32, k int)
 
+// gemmFAcc32x12AVX512 computes a 32-row × 12-token tile of a float matrix product (see gemmf.go).
+//
+//go:noescape
+func gemmFAcc32x12AVX512(y []float32, ystride int, pw []float32, px []float32, k int)
+
+// gemmFAcc16x6AVX2 computes a 16-row × 6-token tile of a float matrix product (see gemmf.go).
+//
+//go:noescape
+func gemmFAcc16x6AVX2(y []float32, ystride int, pw []float32, px []float32, k int)
+
 // packF32x32F32AVX512 packs 32 weight rows transposed into a float32 panel (see gemmf.go).
 //
 //go:noescape
