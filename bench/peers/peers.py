@@ -76,11 +76,15 @@ class Peers:
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return self.inside(out)
 
-    def t5go_bench(self, size, typ):
+    def t5go_bench(self, size, typ, image=False):
+        """t5go bench's text figures (-p 512 -d 128 -b 1,8 by default), or with image=True only the image."""
         a = self.a
-        cmd = [self.t5go, "bench", "--json", "--size", size, "--type", typ, "-t", a.threads, "-r", str(a.reps)]
-        if a.no_image:
-            cmd.append("--no-image")
+        cmd = [self.t5go, "bench", "--json", "--size", size, "--type", typ, "-t", a.threads, "-r", str(a.reps),
+               "-n", str(a.ngen)]
+        if image:
+            cmd += ["-p", "", "-d", ""]
+        else:
+            cmd += ["--no-image", *a.t5go_args.split()]
         out = run(cmd, stdout=subprocess.PIPE).stdout
         for r in json.loads(out):
             r["engine"] = "t5go"
@@ -90,7 +94,7 @@ class Peers:
     def llama_bench(self, size, typ):
         a = self.a
         model = self.gemma3(size, typ)
-        out = self.chroot(["llama-bench", "-m", model, "-t", a.threads, "-p", "512", "-n", str(a.ngen),
+        out = self.chroot(["llama-bench", "-m", model, "-t", a.threads, "-p", "512", "-n", str(a.llama_ngen),
                            "-r", str(a.reps), "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
         for r in json.loads(out):
             s = r["samples_ts"]
@@ -101,13 +105,14 @@ class Peers:
                                      model_type=r["model_type"], model_size=r["model_size"],
                                      build=f'{r["build_commit"]} {r["build_number"]}', cpu_info=r["cpu_info"]))
 
-    def torch(self, size):
+    def torch(self, size, image=False):
+        """transformers' text figures, or with image=True only the image (one run per thread count)."""
         a = self.a
         env = ["OPENBLAS_NUM_THREADS=1", "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread"]
         cmd = ["python3", self.inside("torch_t5gemma2.py"), size, a.torch_dtype, a.threads, "--reps", str(a.torch_reps),
-               "--prefill", "512", "--decode", "128", "--ngen", str(a.ngen)]
-        if a.no_image:
-            cmd.append("--no-image")
+               "--prefill", "512", "--decode", "128", "--ngen", str(a.ngen), "--no-image"]
+        if image:
+            cmd = cmd[:5] + ["--reps", "1", "--prefill", "", "--decode", ""]
         out = self.chroot(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
         for line in out.splitlines():
             if line.startswith("{"):
@@ -119,10 +124,11 @@ class Peers:
               and "peak_rss_bytes" in r]
         return max(rs, key=lambda r: r["peak_rss_bytes"]) if rs else None
 
-    def find(self, engine, size, typ, test, threads, n_enc=None):
+    def find(self, engine, size, typ, test, threads, n_enc=None, batch=1):
         for r in self.records:
             if (r["engine"] == engine and r["size"] == size and r["test"] == test and r["threads"] == threads
-                    and (typ is None or r["type"] == typ) and (n_enc is None or r["n_enc"] == n_enc)):
+                    and (typ is None or r["type"] == typ) and (n_enc is None or r["n_enc"] == n_enc)
+                    and r.get("batch", 1) == batch):
                 return r
         return None
 
@@ -160,12 +166,10 @@ def table(p, sizes, types, threads):
                 figs = [
                     ("prefill 512 tok/s", p.find("t5go", size, typ, "prefill", th, 512),
                      p.find("llama.cpp", size, typ, "prefill", th), p.find("transformers", size, None, "prefill", th, 512), False),
-                    (f"decode {p.a.ngen} after 128, tok/s", p.find("t5go", size, typ, "decode", th, 128),
+                    (f"decode {p.a.ngen} after 128 (llama.cpp: tg{p.a.llama_ngen}), tok/s", p.find("t5go", size, typ, "decode", th, 128),
                      p.find("llama.cpp", size, typ, "decode", th), p.find("transformers", size, None, "decode", th, 128), False),
                     ("first token after 128", p.find("t5go", size, typ, "ttft", th, 128), None,
                      p.find("transformers", size, None, "ttft", th, 128), True),
-                    ("one 896×896 image", p.find("t5go", size, typ, "image", th), None,
-                     p.find("transformers", size, None, "image", th), True),
                 ]
                 if th == threads[-1]:
                     figs.append(("peak RSS, whole run", p.peak("t5go", size, typ), None,
@@ -173,6 +177,27 @@ def table(p, sizes, types, threads):
                 for name, t, l, h, lat in figs:
                     rows.append(f"| {size} | {typ} | {th} | {name} | {fmt(t, lat)} | {fmt(l, lat)} | {ratio(t, l, lat)} "
                                 f"| {fmt(h, lat)} | {ratio(t, h, lat)} |")
+    return "\n".join(rows)
+
+
+def batch_table(p, sizes, types, threads):
+    rows = ["\n| size | type | threads | decode, 1 sequence | 8 sequences together (aggregate) | ratio |",
+            "|---|---|---|---|---|---|"]
+    for size in sizes:
+        for typ in types:
+            for th in threads:
+                one, eight = p.find("t5go", size, typ, "decode", th, 128), p.find("t5go", size, typ, "decode", th, 128, 8)
+                rows.append(f"| {size} | {typ} | {th} | {fmt(one)} | {fmt(eight)} | {ratio(eight, one)} |")
+    return "\n".join(rows)
+
+
+def image_table(p, size, types, threads):
+    rows = [f"\n| one 896×896 image ({size} synthetic, So400m tower) | threads | t5go | transformers "
+            f"{p.a.torch_dtype} | t5go vs transformers |", "|---|---|---|---|---|"]
+    for typ in types:
+        for th in threads:
+            t, h = p.find("t5go", size, typ, "image", th), p.find("transformers", size, None, "image", th)
+            rows.append(f"| {typ} | {th} | {fmt(t, True)} | {fmt(h, True)} | {ratio(t, h, True)} |")
     return "\n".join(rows)
 
 
@@ -211,8 +236,12 @@ def main():
     ap.add_argument("--reps", type=int, default=3, help="repetitions of t5go and llama.cpp figures")
     ap.add_argument("--torch-reps", type=int, default=2)
     ap.add_argument("--torch-dtype", default="float32", choices=["float32", "bfloat16"])
-    ap.add_argument("--ngen", type=int, default=64)
+    ap.add_argument("--ngen", type=int, default=64, help="new tokens of t5go's and transformers' decode figures")
+    ap.add_argument("--llama-ngen", type=int, default=128, help="llama-bench -n (tg128 is the usual figure)")
+    ap.add_argument("--t5go-args", default="-p 512 -d 128 -b 1,8", help="t5go bench flags of the text runs")
+    ap.add_argument("--image-types", default="f16,q8_0", help="t5go types of the image runs (first size only)")
     ap.add_argument("--no-image", action="store_true")
+    ap.add_argument("--prepare", action="store_true", help="only make the Gemma 3 files, measure nothing")
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--no-llama", action="store_true")
     ap.add_argument("--chroot", default="/opt/sid")
@@ -223,6 +252,11 @@ def main():
     p = Peers(a)
     p.setup()
     sizes, types = a.sizes.split(","), a.types.split(",")
+    if a.prepare:  # making models is CPU-heavy: do it before a quiet measuring window
+        for size in sizes:
+            for typ in types:
+                p.gemma3(size, typ)
+        return
     threads = [int(t) for t in a.threads.split(",")]
     start, load0 = time.time(), loadavg()
     for size in sizes:  # each size: the three engines one after another, to share the conditions
@@ -232,6 +266,11 @@ def main():
                 p.llama_bench(size, typ)
         if not a.no_torch:
             p.torch(size)
+    image_types = [] if a.no_image else a.image_types.split(",")
+    for typ in image_types:  # the tower is the same at every size
+        p.t5go_bench(sizes[0], typ, image=True)
+    if image_types and not a.no_torch:
+        p.torch(sizes[0], image=True)
     minutes, load1 = round((time.time() - start) / 60, 1), loadavg()
     if a.out:
         with open(a.out, "w") as f:
@@ -240,6 +279,9 @@ def main():
     print(f"run of {minutes} min from {time.strftime('%Y-%m-%d %H:%M', time.localtime(start))}; "
           f"load average (1, 5, 15 min) {load0} at the start, {load1} at the end\n")
     print(table(p, sizes, types, threads))
+    print(batch_table(p, sizes, types, threads))
+    if image_types:
+        print(image_table(p, sizes[0], image_types, threads))
     print(t5go_tables(p, sizes, types))
 
 
