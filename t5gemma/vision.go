@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/t5go/t5go/kernels"
-	"github.com/t5go/t5go/tensor"
 )
 
 // VisionState holds the activations of the SigLIP tower for one image at a
@@ -25,6 +24,7 @@ type VisionState struct {
 	up             []float32 // [P × F]
 	pooled, normed []float32 // [M × C]
 	attn           kernels.DenseAttn
+	rowsT          rowsTask
 }
 
 // NewVisionState allocates the tower's activations.
@@ -126,39 +126,77 @@ func (vs *VisionState) Features(dst, pixels []float32) error {
 	return nil
 }
 
-// layer is one pre-LayerNorm ViT layer with biases.
+// layer is one pre-LayerNorm ViT layer with biases. The per-patch steps
+// run over the pool like the matrix products (rowsTask).
 func (vs *VisionState) layer(L *VisionLayer, P int) {
 	vc := vs.m.Config.Vision
-	C := vc.Hidden
-	x, h, o := vs.x[:P*C], vs.h[:P*C], vs.o[:P*C]
-	// layer_norm1, q/k/v projections
-	for t := range P {
-		kernels.LayerNorm(h[t*C:(t+1)*C], x[t*C:(t+1)*C], L.LN1W, L.LN1B, vc.Eps)
-	}
-	vs.linear(vs.q, h, P, L.Q, L.QB, C)
-	vs.linear(vs.k, h, P, L.K, L.KB, C)
-	vs.linear(vs.v, h, P, L.V, L.VB, C)
-	// full bidirectional attention, one head at a time
+	C, F := vc.Hidden, vc.FFN
+	h, o, up := vs.h[:P*C], vs.o[:P*C], vs.up[:P*F]
+	// layer_norm1, q/k/v projections (+ biases)
+	vs.rows(rowsLN1, L, P)
+	vs.ws.MatMul(vs.q, h, P, L.Q)
+	vs.ws.MatMul(vs.k, h, P, L.K)
+	vs.ws.MatMul(vs.v, h, P, L.V)
+	vs.rows(rowsQKVBias, L, P)
+	// full bidirectional attention
 	vs.attend(P)
-	// out_proj, residual
-	vs.linear(o, vs.att, P, L.Out, L.OutB, C)
-	kernels.Add(x, o)
-	// layer_norm2, fc1, GELU-tanh, fc2, residual
-	for t := range P {
-		kernels.LayerNorm(h[t*C:(t+1)*C], x[t*C:(t+1)*C], L.LN2W, L.LN2B, vc.Eps)
-	}
-	up := vs.up[:P*vc.FFN]
-	vs.linear(up, h, P, L.Up, L.UpB, vc.FFN)
-	kernels.GeluTanh(up, up)
-	vs.linear(o, up, P, L.Down, L.DownB, C)
-	kernels.Add(x, o)
+	// out_proj (+ bias), residual, layer_norm2
+	vs.ws.MatMul(o, vs.att, P, L.Out)
+	vs.rows(rowsOutLN2, L, P)
+	// fc1 (+ bias), GELU-tanh, fc2 (+ bias), residual
+	vs.ws.MatMul(up, h, P, L.Up)
+	vs.rows(rowsUpGelu, L, P)
+	vs.ws.MatMul(o, up, P, L.Down)
+	vs.rows(rowsDownResidual, L, P)
 }
 
-// linear is y = x·Wᵀ + b over n rows of width out.
-func (vs *VisionState) linear(y, x []float32, n int, w tensor.Tensor, b []float32, out int) {
-	vs.ws.MatMul(y, x, n, w)
-	for t := range n {
-		kernels.Add(y[t*out:(t+1)*out], b)
+// The per-patch steps of a layer, one row at a time.
+const (
+	rowsLN1          = iota // h = layer_norm1(x)
+	rowsQKVBias             // q, k, v += their biases
+	rowsOutLN2              // o += out bias; x += o; h = layer_norm2(x)
+	rowsUpGelu              // up = gelu_tanh(up + fc1 bias)
+	rowsDownResidual        // o += fc2 bias; x += o
+)
+
+// rowsTask runs one per-patch step over a range of patches.
+type rowsTask struct {
+	vs *VisionState
+	L  *VisionLayer
+	op int
+}
+
+func (vs *VisionState) rows(op int, L *VisionLayer, P int) {
+	vs.rowsT = rowsTask{vs: vs, L: L, op: op}
+	vs.ws.Pool.Run(P, 64, &vs.rowsT)
+	vs.rowsT = rowsTask{}
+}
+
+func (t *rowsTask) Run(lo, hi int) {
+	vs, L := t.vs, t.L
+	vc := vs.m.Config.Vision
+	C, F := vc.Hidden, vc.FFN
+	for r := lo; r < hi; r++ {
+		x, h, o := vs.x[r*C:(r+1)*C], vs.h[r*C:(r+1)*C], vs.o[r*C:(r+1)*C]
+		switch t.op {
+		case rowsLN1:
+			kernels.LayerNorm(h, x, L.LN1W, L.LN1B, vc.Eps)
+		case rowsQKVBias:
+			kernels.Add(vs.q[r*C:(r+1)*C], L.QB)
+			kernels.Add(vs.k[r*C:(r+1)*C], L.KB)
+			kernels.Add(vs.v[r*C:(r+1)*C], L.VB)
+		case rowsOutLN2:
+			kernels.Add(o, L.OutB)
+			kernels.Add(x, o)
+			kernels.LayerNorm(h, x, L.LN2W, L.LN2B, vc.Eps)
+		case rowsUpGelu:
+			up := vs.up[r*F : (r+1)*F]
+			kernels.Add(up, L.UpB)
+			kernels.GeluTanh(up, up)
+		case rowsDownResidual:
+			kernels.Add(o, L.DownB)
+			kernels.Add(x, o)
+		}
 	}
 }
 
