@@ -60,7 +60,7 @@ func TestDenseAttnMatchesReference(t *testing.T) {
 			scale               float32
 		}{
 			{1, 1, 1, 1, 1}, {5, 7, 2, 3, 0.5}, {13, 24, 3, 8, 0.35}, {33, 150, 2, 72, 0.118},
-			{70, 16, 1, 16, 4}, {100, 27, 2, 13, 0.28}, {200, 144, 2, 72, 0.118},
+			{70, 16, 1, 16, 4}, {100, 27, 2, 13, 0.28}, {200, 144, 2, 72, 0.118}, {2*gemmFKC + 9, 40, 2, 19, 0.23},
 		} {
 			q, k, v := normVec(r, c.n*c.stride), normVec(r, c.n*c.stride), normVec(r, c.n*c.stride)
 			want := refDense(q, k, v, c.n, c.stride, c.heads, c.d, c.scale)
