@@ -111,6 +111,8 @@ func rowsQ(c rowsCtx) {
 	// pf walks four groups ahead (rows are contiguous in a tensor): each
 	// block prefetches as many bytes as the eight rows consume, so DRAM
 	// requests run ahead of the hardware prefetcher's stride detection.
+	// PREFETCHT1 (to L2): a T0 prefetch holds one of L1's few fill buffers
+	// until its line arrives, which capped the lines in flight from DRAM.
 	pf := GP64()
 	MOVQ(c.s, pf)
 	SHLQ(U8(5), pf)
@@ -120,7 +122,7 @@ func rowsQ(c rowsCtx) {
 
 	Label(c.name + "_block")
 	for off := 0; off < 8*blk; off += 64 {
-		PREFETCHT0(Mem{Base: pf}.Offset(off))
+		PREFETCHT1(Mem{Base: pf}.Offset(off))
 	}
 	ADDQ(U32(8*blk), pf)
 	Comment("int32 block sums of the eight rows")
