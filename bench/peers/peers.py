@@ -211,14 +211,14 @@ def t5go_tables(p, sizes, types):
                 continue
             out += [f"\n**t5go, {recs[0]['model_type']}, {typ}** ({recs[0]['model_size'] / 2**20:.0f} MiB, "
                     f"kernels {recs[0]['kernels']})\n",
-                    "| test | n_enc | n_gen | threads | median | min … max | spread | roofline | peak RSS |",
-                    "|---|---|---|---|---|---|---|---|---|"]
+                    "| test | n_enc | n_gen | batch | threads | median | min … max | spread | roofline | peak RSS |",
+                    "|---|---|---|---|---|---|---|---|---|---|"]
             for r in recs:
                 lat = r["test"] in ("load", "ttft", "image")
                 med = f'{r["median_s"]:.3g} s' if lat else f'{r["median_ts"]:.4g} tok/s'
                 rng = f'{r["min_s"]:.3g} … {r["max_s"]:.3g} s' if lat else f'{r["min_ts"]:.4g} … {r["max_ts"]:.4g}'
                 roof = "–" if r["roofline_pct"] is None else f'{r["roofline_pct"]:.0f}% {r["bound"]}'
-                out.append(f'| {r["test"]} | {r["n_enc"] or "–"} | {r["n_gen"] or "–"} | {r["threads"] or "–"} | {med} '
+                out.append(f'| {r["test"]} | {r["n_enc"] or "–"} | {r["n_gen"] or "–"} | {r.get("batch", 1)} | {r["threads"] or "–"} | {med} '
                            f'| {rng} | {r["spread_pct"]:.0f}% | {roof} | {r["peak_rss_bytes"] / 2**20:.0f} MiB |')
     return "\n".join(out)
 
