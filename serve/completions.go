@@ -45,6 +45,7 @@ type completionRequest struct {
 	MinP          *float64 `json:"min_p"`
 	RepeatPenalty *float64 `json:"repeat_penalty"`
 	Images        []string `json:"images"`
+	Session       *string  `json:"session"` // an id from POST /v1/sessions: prompt is a question about its document
 }
 
 type streamOptions struct {
@@ -192,6 +193,10 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	if cr.Session != nil {
+		s.askSession(w, r, &cr)
+		return
+	}
 	reqs, e := s.parseCompletion(&cr)
 	if e != nil {
 		writeError(w, e)
@@ -204,18 +209,31 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	gen := func(ctx context.Context, onToken func(int, t5go.Token) error) ([]t5go.Result, error) {
+		return s.m.GenerateBatch(ctx, reqs, onToken)
+	}
+	s.generate(ctx, w, &cr, gen, len(reqs), false)
+}
+
+// generator runs a completion's generations, calling onToken per token.
+type generator func(ctx context.Context, onToken func(int, t5go.Token) error) ([]t5go.Result, error)
+
+// generate answers an admitted completion, streaming or not. asked marks
+// questions to a session, whose encoder tokens the metrics counted when the
+// session was made.
+func (s *Server) generate(ctx context.Context, w http.ResponseWriter, cr *completionRequest, gen generator, prompts int, asked bool) {
 	head := completion{ID: newID("cmpl-"), Object: "text_completion", Created: time.Now().Unix(), Model: s.opt.Model}
 	if cr.Stream {
-		s.stream(ctx, w, head, reqs, cr.StreamOptions != nil && cr.StreamOptions.IncludeUsage)
+		s.stream(ctx, w, head, gen, prompts, asked, cr.StreamOptions != nil && cr.StreamOptions.IncludeUsage)
 		return
 	}
 	ran := false
-	res, err := s.m.GenerateBatch(ctx, reqs, s.countTokens(func(int, t5go.Token) error { ran = true; return nil }))
+	res, err := gen(ctx, s.countTokens(func(int, t5go.Token) error { ran = true; return nil }))
 	if err != nil {
-		s.fail(ctx, w, err, ran, len(reqs))
+		s.fail(ctx, w, err, ran, prompts)
 		return
 	}
-	head.Choices, head.Usage = s.finish(res)
+	head.Choices, head.Usage = s.finish(res, asked)
 	writeJSON(w, http.StatusOK, head)
 }
 
@@ -235,7 +253,7 @@ func (s *Server) countTokens(onToken func(int, t5go.Token) error) func(int, t5go
 }
 
 // finish makes the final choices and usage of results.
-func (s *Server) finish(res []t5go.Result) ([]choice, *usage) {
+func (s *Server) finish(res []t5go.Result, asked bool) ([]choice, *usage) {
 	u := &usage{}
 	ch := make([]choice, len(res))
 	for i, r := range res {
@@ -246,7 +264,11 @@ func (s *Server) finish(res []t5go.Result) ([]choice, *usage) {
 		ch[i] = choice{Text: r.Text, Index: i, FinishReason: &reason}
 		u.PromptTokens += r.Timings.EncoderTokens
 		u.CompletionTokens += len(r.IDs)
-		s.met.finished(r.Timings)
+		t := r.Timings
+		if asked {
+			t.EncoderTokens = 0
+		}
+		s.met.finished(t)
 	}
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	return ch, u
@@ -257,7 +279,7 @@ func (s *Server) finish(res []t5go.Result) ([]choice, *usage) {
 // chunk, then [DONE]. The 200 header goes out with the first token, so a
 // request the library refuses (a bad image, a prompt past the context) still
 // gets a plain error status.
-func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head completion, reqs []t5go.Request, withUsage bool) {
+func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head completion, gen generator, prompts int, asked, withUsage bool) {
 	rc := http.NewResponseController(w)
 	started := false
 	send := func(v any) error {
@@ -285,7 +307,7 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head complet
 		c.Choices = []choice{{Text: text, Index: i, FinishReason: reason}}
 		return c
 	}
-	res, err := s.m.GenerateBatch(ctx, reqs, s.countTokens(func(i int, t t5go.Token) error {
+	res, err := gen(ctx, s.countTokens(func(i int, t t5go.Token) error {
 		if t.Text == "" && started {
 			return nil
 		}
@@ -296,7 +318,7 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head complet
 	}))
 	if err != nil {
 		if !started {
-			s.fail(ctx, w, err, false, len(reqs))
+			s.fail(ctx, w, err, false, prompts)
 			return
 		}
 		if ctx.Err() != nil && context.Cause(ctx) != errTimeout {
@@ -310,7 +332,7 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head complet
 		send(map[string]any{"error": e.body()})
 		return
 	}
-	choices, u := s.finish(res)
+	choices, u := s.finish(res, asked)
 	for _, c := range choices {
 		if send(chunk(c.Index, "", c.FinishReason)) != nil {
 			return

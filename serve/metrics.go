@@ -21,6 +21,7 @@ type metrics struct {
 	prompt    uint64              // encoder tokens of completions
 	generated uint64              // completion tokens (EOS not counted)
 	embedded  uint64              // encoder tokens of embeddings
+	encodes   uint64              // sessions created
 	decodeSec float64             // time spent decoding, summed over requests
 	recent    [rateWindow]bucket  // generated tokens per second, for the rate gauge
 }
@@ -88,8 +89,16 @@ func (m *metrics) embeddedTokens(n int) {
 	m.embedded += uint64(n)
 }
 
+// sessionEncoded counts a session made from n encoder tokens.
+func (m *metrics) sessionEncoded(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.encodes++
+	m.prompt += uint64(n)
+}
+
 // gauges are the instantaneous values the server passes in.
-type gauges struct{ slots, running, queued, queueCap int }
+type gauges struct{ slots, running, queued, queueCap, sessions, sessionCap int }
 
 func (m *metrics) write(w io.Writer, g gauges) {
 	now := time.Now()
@@ -123,12 +132,14 @@ func (m *metrics) write(w io.Writer, g gauges) {
 		fmt.Fprintf(&b, "t5go_request_duration_seconds_sum{endpoint=%q} %g\n", e, s.sum)
 		fmt.Fprintf(&b, "t5go_request_duration_seconds_count{endpoint=%q} %d\n", e, s.count)
 	}
-	head("t5go_prompt_tokens_total", "counter", "Encoder tokens of finished completions.")
+	head("t5go_prompt_tokens_total", "counter", "Encoder tokens of finished completions and of sessions (counted once, when encoded).")
 	fmt.Fprintf(&b, "t5go_prompt_tokens_total %d\n", m.prompt)
 	head("t5go_completion_tokens_total", "counter", "Generated tokens (end-of-sequence not counted).")
 	fmt.Fprintf(&b, "t5go_completion_tokens_total %d\n", m.generated)
 	head("t5go_embedding_tokens_total", "counter", "Encoder tokens of embedding inputs.")
 	fmt.Fprintf(&b, "t5go_embedding_tokens_total %d\n", m.embedded)
+	head("t5go_session_encodes_total", "counter", "Sessions created (documents encoded once for several questions).")
+	fmt.Fprintf(&b, "t5go_session_encodes_total %d\n", m.encodes)
 	head("t5go_decode_seconds_total", "counter", "Time finished completions spent decoding, summed over requests.")
 	fmt.Fprintf(&b, "t5go_decode_seconds_total %g\n", m.decodeSec)
 	var n uint64
@@ -149,6 +160,10 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	fmt.Fprintf(&b, "t5go_queue_depth %d\n", g.queued)
 	head("t5go_queue_capacity", "gauge", "Requests that may wait before new ones are refused with 503.")
 	fmt.Fprintf(&b, "t5go_queue_capacity %d\n", g.queueCap)
+	head("t5go_sessions", "gauge", "Live sessions (encoded documents held in memory).")
+	fmt.Fprintf(&b, "t5go_sessions %d\n", g.sessions)
+	head("t5go_sessions_capacity", "gauge", "Sessions kept at once (--max-sessions).")
+	fmt.Fprintf(&b, "t5go_sessions_capacity %d\n", g.sessionCap)
 	head("t5go_uptime_seconds", "gauge", "Seconds since the server started.")
 	fmt.Fprintf(&b, "t5go_uptime_seconds %g\n", now.Sub(m.start).Seconds())
 	io.WriteString(w, b.String())

@@ -5,6 +5,9 @@
 //
 //	POST /v1/completions  text completion (stream: server-sent events)
 //	POST /v1/embeddings   the encoder's mean-pooled final hidden states
+//	POST /v1/sessions     encode a document once; completions with "session"
+//	                      ask questions about it running only the decoder
+//	GET  /v1/sessions     the live sessions; DELETE /v1/sessions/{id} frees one
 //	GET  /v1/models       the one model served
 //	GET  /health          200 {"status":"ok",...}; 503 while shutting down
 //	GET  /metrics         Prometheus text format
@@ -23,6 +26,20 @@
 //     input), in order. The server never fetches http(s) URLs.
 //   - "top_k", "min_p", "repeat_penalty": the sampling filters of t5go
 //     generate (--top-k, --min-p, --repeat-penalty).
+//   - "session": "sess-...": the prompt is a question about the session's
+//     document (see below).
+//
+// Sessions: POST /v1/sessions {"document": TEXT, "images": [...],
+// "max_decoder_tokens": N} encodes the document (and images) once, taking a
+// slot like a completion, and answers {"id": "sess-...", "object": "session",
+// "encoder_tokens": n, "encode_ms": ms}. A completion with that "session"
+// runs only the decoder: its prompt (one string) is the decoder's prompt, and
+// question plus max_tokens must fit in max_decoder_tokens (default 512); its
+// usage.prompt_tokens are the document's encoder tokens.
+// A session's questions run one at a time. At most MaxSessions live at once:
+// a new one closes the least recently used idle session, or is refused 503
+// when every session is answering. A session idle for SessionTTL is closed;
+// a question to a closed, deleted or unknown id is answered 404.
 //
 // A completion's "prompt" is a string or an array of up to 16 strings; an
 // array runs as one batch (one pass over the weights per step for all of
@@ -50,6 +67,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +82,9 @@ type Options struct {
 	MaxBody   int64         // request body limit in bytes (default 16 MiB)
 	Timeout   time.Duration // per request, queue wait included (default 5 min; negative: none)
 	MaxTokens int           // largest max_tokens accepted (default 4096, at most the decoder's context - 1)
+
+	MaxSessions int           // encoded documents kept at once (default 4; negative: sessions off)
+	SessionTTL  time.Duration // an idle session is closed after this (default 10 min; negative: never)
 }
 
 // Server answers the API for one model. It is an http.Handler.
@@ -72,6 +93,7 @@ type Server struct {
 	opt      Options
 	gate     *gate
 	met      *metrics
+	sess     *sessions
 	draining atomic.Bool
 }
 
@@ -106,7 +128,17 @@ func New(m *t5go.Model, opt Options) (*Server, error) {
 	if opt.MaxTokens < 1 {
 		return nil, fmt.Errorf("serve: the decoder's context of %d leaves no room for new tokens", limit+1)
 	}
-	return &Server{m: m, opt: opt, gate: newGate(opt.Parallel, opt.Queue), met: newMetrics()}, nil
+	switch {
+	case opt.MaxSessions == 0:
+		opt.MaxSessions = 4
+	case opt.MaxSessions < 0:
+		opt.MaxSessions = 0
+	}
+	if opt.SessionTTL == 0 {
+		opt.SessionTTL = 10 * time.Minute
+	}
+	return &Server{m: m, opt: opt, gate: newGate(opt.Parallel, opt.Queue), met: newMetrics(),
+		sess: newSessions(opt.MaxSessions, opt.SessionTTL)}, nil
 }
 
 // Options returns the options in effect, defaults filled in.
@@ -116,6 +148,11 @@ func (s *Server) Options() Options { return s.opt }
 // requests already admitted (running or queued) finish. Call it when
 // shutdown begins, before http.Server.Shutdown.
 func (s *Server) Drain() { s.draining.Store(true) }
+
+// Close frees every session's caches and refuses new sessions. Call it
+// after http.Server.Shutdown: a session still answering is closed when its
+// answer ends.
+func (s *Server) Close() { s.sess.closeAll() }
 
 // Busy reports the requests running and waiting.
 func (s *Server) Busy() (running, queued int) { return s.gate.load() }
@@ -129,7 +166,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case handler == nil:
 		route = "other"
 		writeError(sw, &apiError{status: http.StatusNotFound, typ: "not_found_error",
-			msg: fmt.Sprintf("no endpoint %s (have POST /v1/completions, POST /v1/embeddings, GET /v1/models, GET /health, GET /metrics)", r.URL.Path)})
+			msg: fmt.Sprintf("no endpoint %s (have POST /v1/completions, POST /v1/embeddings, POST and GET /v1/sessions, DELETE /v1/sessions/{id}, GET /v1/models, GET /health, GET /metrics)", r.URL.Path)})
+	case method == "": // the handler checks the method
+		handler(sw, r)
 	case r.Method != method && !(method == http.MethodGet && r.Method == http.MethodHead):
 		sw.Header().Set("Allow", method)
 		writeError(sw, &apiError{status: http.StatusMethodNotAllowed, typ: "invalid_request_error",
@@ -155,6 +194,11 @@ func (s *Server) route(path string) (string, http.HandlerFunc, string) {
 	case "/metrics":
 		return "/metrics", s.metrics, http.MethodGet
 	}
+	for _, p := range []string{"/v1/sessions", "/sessions"} {
+		if id, ok := strings.CutPrefix(path, p); ok && (id == "" || id[0] == '/' && len(id) > 1 && !strings.Contains(id[1:], "/")) {
+			return "/v1/sessions", s.sessionsAPI, "" // one label for every id
+		}
+	}
 	return "", nil, ""
 }
 
@@ -176,7 +220,8 @@ func (s *Server) models(w http.ResponseWriter, r *http.Request) {
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	running, queued := s.gate.load()
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.met.write(w, gauges{slots: s.opt.Parallel, running: running, queued: queued, queueCap: s.opt.Queue})
+	s.met.write(w, gauges{slots: s.opt.Parallel, running: running, queued: queued, queueCap: s.opt.Queue,
+		sessions: s.sess.count(), sessionCap: s.opt.MaxSessions})
 }
 
 // admit waits for a slot. On failure it has answered the request (503) and
