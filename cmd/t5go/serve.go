@@ -30,15 +30,21 @@ Serves the model over HTTP with OpenAI's API:
                          extensions: top_k, min_p, repeat_penalty, and "images": ["data:image/png;base64,..."]
                          with one <start_of_image> in the prompt per image
   POST /v1/embeddings    input (string or array of strings): the encoder's mean-pooled hidden states
+  POST /v1/sessions      document (and images): encode once, answer {"id":"sess-..."}; then completions
+                         with "session": id ask questions about it running only the decoder
+  GET  /v1/sessions, DELETE /v1/sessions/{id}
   GET  /v1/models, GET /health, GET /metrics (Prometheus text format)
 
 N requests run at once and up to --queue more wait; beyond that the server answers 503 with
-Retry-After. It listens on loopback unless --host says otherwise. SIGTERM or Ctrl-C stops accepting
+Retry-After. At most --max-sessions encoded documents are kept (a new one closes the least
+recently used idle one) and each is closed after --session-ttl idle. It listens on loopback unless --host says otherwise. SIGTERM or Ctrl-C stops accepting
 requests and finishes the ones admitted; a second signal closes at once.
 
 example:
   t5go serve -m model.gguf --parallel 2
   curl -s localhost:8080/v1/completions -d '{"prompt":"Translate to German: The house is small.","max_tokens":32}'
+  curl -s localhost:8080/v1/sessions -d "$(jq -n --rawfile d article.txt '{document: $d}')"
+  curl -s localhost:8080/v1/completions -d '{"session":"sess-...","prompt":"Who wrote it?","max_tokens":32}'
 
 flags:
 `
@@ -54,6 +60,8 @@ func runServe(args []string) error {
 	maxBody := fs.Int64("max-body", 16<<20, "largest request body in `bytes` (images come base64 inside it)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "per-request limit, queue wait included (-1s: none)")
 	maxTokens := fs.Int("max-tokens", 4096, "largest max_tokens a request may ask for")
+	maxSessions := fs.Int("max-sessions", 4, "encoded documents kept for questions at once (0: sessions off)")
+	sessionTTL := fs.Duration("session-ttl", 10*time.Minute, "close a session idle this long (-1s: never)")
 	name := fs.String("name", "", "model name in responses (default: the file name without .gguf)")
 	threads := fs.Int("t", 0, "threads (default: all cores)")
 	pos, err := parseFlags(fs, args)
@@ -75,6 +83,13 @@ func runServe(args []string) error {
 		return usageError{"--timeout 0: want a duration such as 30s or 5m (-1s: none)"}
 	case *maxTokens < 1:
 		return usageError{fmt.Sprintf("--max-tokens %d: want at least 1", *maxTokens)}
+	case *maxSessions < 0:
+		return usageError{fmt.Sprintf("--max-sessions %d: want 0 (off) or more", *maxSessions)}
+	case *sessionTTL == 0:
+		return usageError{"--session-ttl 0: want a duration such as 10m (-1s: never)"}
+	}
+	if *maxSessions == 0 {
+		*maxSessions = -1 // serve.Options: negative is off, 0 the default
 	}
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(*model), ".gguf")
@@ -86,7 +101,7 @@ func runServe(args []string) error {
 	}
 	defer m.Close()
 	srv, err := serve.New(m, serve.Options{Model: *name, Parallel: *parallel, Queue: *queue, MaxBody: *maxBody,
-		Timeout: *timeout, MaxTokens: *maxTokens})
+		Timeout: *timeout, MaxTokens: *maxTokens, MaxSessions: *maxSessions, SessionTTL: *sessionTTL})
 	if err != nil {
 		return err
 	}
@@ -99,8 +114,8 @@ func runServe(args []string) error {
 	if ip := net.ParseIP(*host); *host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(os.Stderr, "t5go serve: warning: listening on %s, not loopback: anyone who can reach this address can use the model\n", *host)
 	}
-	fmt.Fprintf(os.Stderr, "t5go serve: %s on http://%s (parallel %d, queue %d, max body %d bytes, timeout %v, %s, %d threads)\n",
-		opt.Model, ln.Addr(), opt.Parallel, opt.Queue, opt.MaxBody, opt.Timeout, m.Kernels(), m.Threads())
+	fmt.Fprintf(os.Stderr, "t5go serve: %s on http://%s (parallel %d, queue %d, max body %d bytes, timeout %v, sessions %d idle %v, %s, %d threads)\n",
+		opt.Model, ln.Addr(), opt.Parallel, opt.Queue, opt.MaxBody, opt.Timeout, opt.MaxSessions, opt.SessionTTL, m.Kernels(), m.Threads())
 
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
@@ -133,6 +148,7 @@ func runServe(args []string) error {
 		case <-ctx.Done():
 		}
 	}()
+	defer srv.Close() // after the answers: free the sessions' caches
 	if err := hs.Shutdown(ctx); err != nil {
 		hs.Close()
 		return fmt.Errorf("shutdown cut short, requests still running were dropped: %w", err)
