@@ -71,7 +71,9 @@ func apiErr(t testing.TB, method, url string, body any) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	var e struct{ Error struct{ Message, Type string } }
+	var e struct {
+		Error struct{ Message, Type string }
+	}
 	json.Unmarshal(b, &e)
 	if resp.StatusCode != http.StatusOK && (e.Error.Message == "" || e.Error.Type == "") {
 		t.Errorf("%s %s: %d %s: not an OpenAI error", method, url, resp.StatusCode, b)
