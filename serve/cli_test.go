@@ -23,6 +23,8 @@ func TestServeCommandErrors(t *testing.T) {
 		{[]string{"-m", "x.gguf", "--timeout", "0s"}, 2, "--timeout 0"},
 		{[]string{"-m", "x.gguf", "--max-body", "0"}, 2, "--max-body 0"},
 		{[]string{"-m", "x.gguf", "--timeout", "soon"}, 2, "invalid value"},
+		{[]string{"-m", "x.gguf", "--max-sessions", "-1"}, 2, "--max-sessions -1: want 0 (off) or more"},
+		{[]string{"-m", "x.gguf", "--session-ttl", "0s"}, 2, "--session-ttl 0"},
 		{[]string{"-m", missing, "--port", "0"}, 1, "missing.gguf"},
 	} {
 		out, err := exec.Command(bin, append([]string{"serve"}, tc.args...)...).CombinedOutput()

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -354,4 +356,31 @@ func TestSessionBadRequests(t *testing.T) {
 	}
 	// The session still answers.
 	complete(t, base, map[string]any{"session": s.ID, "prompt": spell(3), "max_tokens": 2})
+}
+
+// `t5go serve` passes --max-sessions and --session-ttl to the server.
+func TestServeCommandSessions(t *testing.T) {
+	bin := t5goBinary(t)
+	path := fixtureFile(t, "a_text_short")
+	cmd := exec.Command(bin, "serve", "-m", path, "--port", "0", "-t", "1", "--max-sessions", "1", "--session-ttl", "1h")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stderr).ReadString('\n')
+	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+	if addr == "" || !strings.Contains(line, "sessions 1 idle 1h0m0s") {
+		t.Fatalf("first line %q (%v)", line, err)
+	}
+	a := newSession(t, addr, map[string]any{"document": sessionDoc()})
+	newSession(t, addr, map[string]any{"document": sessionDoc()})
+	code, msg := apiErr(t, http.MethodPost, addr+"/v1/completions", map[string]any{"session": a.ID, "prompt": spell(5)})
+	if code != 404 || !strings.Contains(msg, "at most 1 sessions") {
+		t.Errorf("first of two sessions with --max-sessions 1: %d %q", code, msg)
+	}
 }
