@@ -206,7 +206,33 @@ func colSoftmax(s []float32, rows, W int, sum []float32) {
 		panic(fmt.Sprintf("kernels: colSoftmax %d rows of %d: s %d sum %d", rows, W, len(s), len(sum)))
 	}
 	if !colSoftmaxArch(s, rows, W, sum) {
-		colSoftmaxGeneric(s, rows, W, sum)
+		colSoftmaxRows(s, rows, W, sum)
+	}
+}
+
+// colSoftmaxRows is colSoftmax for tiers without a column kernel (generic,
+// arm64): the column maxima are subtracted first, so that one call of the
+// tier's vector exp (expSum with m = 0) covers the whole block. With the
+// generic expSum it computes exactly what colSoftmaxGeneric does.
+func colSoftmaxRows(s []float32, rows, W int, sum []float32) {
+	s, sum = s[:rows*W], sum[:W]
+	copy(sum, s[:W]) // the column maxima, for now
+	for i := W; i < len(s); i += W {
+		for c, x := range s[i : i+W] {
+			sum[c] = max(sum[c], x)
+		}
+	}
+	for i := 0; i < len(s); i += W {
+		for c := range s[i : i+W] {
+			s[i+c] -= sum[c]
+		}
+	}
+	impl.expSum(s, 0)
+	clear(sum)
+	for i := 0; i < len(s); i += W {
+		for c, x := range s[i : i+W] {
+			sum[c] += x
+		}
 	}
 }
 

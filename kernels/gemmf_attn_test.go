@@ -99,10 +99,17 @@ func TestDenseAttnMatchesReference(t *testing.T) {
 }
 
 // TestColSoftmaxTiers compares each tier's column softmax with the generic
-// one (float64 exp): the vector exp is within a few ulp.
+// one (float64 exp): the vector exp is within a few ulp. A renamed copy of
+// each tier runs the row fallback (arm64's path) with that tier's exp.
 func TestColSoftmaxTiers(t *testing.T) {
 	r := rand.New(rand.NewPCG(43, 44))
+	var variants []table
 	for _, tb := range tiers() {
+		variants = append(variants, tb)
+		tb.name += "-rows"
+		variants = append(variants, tb)
+	}
+	for _, tb := range variants {
 		for _, W := range []int{16, 32} {
 			for _, rows := range []int{1, 2, 5, 17, 300} {
 				s := normVec(r, rows*W+1)
@@ -116,6 +123,13 @@ func TestColSoftmaxTiers(t *testing.T) {
 				colSoftmaxGeneric(ref, rows, W, refSum)
 				withTier(tb, func() { colSoftmax(s, rows, W, sum) })
 				name := fmt.Sprintf("%s W=%d rows=%d", tb.name, W, rows)
+				if tb.name == "generic" { // colSoftmaxRows with the generic exp: exact
+					for i := range rows * W {
+						if s[i] != ref[i] {
+							t.Fatalf("%s: s[%d] = %v, want exactly %v", name, i, s[i], ref[i])
+						}
+					}
+				}
 				for i := range rows * W {
 					if d := math.Abs(float64(s[i] - ref[i])); d > 1e-6*math.Abs(float64(ref[i]))+1e-30 {
 						t.Fatalf("%s: s[%d] = %v, want %v", name, i, s[i], ref[i])
