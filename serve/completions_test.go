@@ -261,19 +261,16 @@ func TestHealthModelsMetrics(t *testing.T) {
 	if code, body := get("/v1/models"); code != 200 || !strings.Contains(body, `"id":"tiny"`) {
 		t.Errorf("/v1/models: %d %s", code, body)
 	}
-	code, body := get("/metrics")
-	for _, want := range []string{
+	if code, _ := get("/metrics"); code != 200 {
+		t.Errorf("/metrics: %d", code)
+	}
+	body, missing := waitMetrics(t, base,
 		`t5go_requests_total{endpoint="/v1/completions",code="200"} 2`,
 		`t5go_requests_total{endpoint="/v1/completions",code="400"} 1`,
 		"t5go_completion_tokens_total 10", // greedy on this model: no EOS within 5 tokens
-		"# TYPE t5go_tokens_per_second gauge", "t5go_queue_depth 0", "t5go_slots 2", "t5go_queue_capacity 8",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("/metrics lacks %q:\n%s", want, body)
-		}
-	}
-	if code != 200 {
-		t.Errorf("/metrics: %d", code)
+		"# TYPE t5go_tokens_per_second gauge", "t5go_queue_depth 0", "t5go_slots 2", "t5go_queue_capacity 8")
+	if len(missing) > 0 {
+		t.Errorf("/metrics lacks %q:\n%s", missing, body)
 	}
 	srv.Drain()
 	if code, body := get("/health"); code != http.StatusServiceUnavailable || !strings.Contains(body, "shutting down") {

@@ -219,11 +219,8 @@ func TestQueueFullAndDisconnects(t *testing.T) {
 	if len(got.Choices) != 1 {
 		t.Errorf("after the disconnects: %+v", got)
 	}
-	_, metrics := get(t, base+"/metrics")
-	for _, want := range []string{`code="499"} 2`, `code="503"} 2`} {
-		if !strings.Contains(metrics, want) {
-			t.Errorf("metrics lack %s:\n%s", want, metrics)
-		}
+	if metrics, missing := waitMetrics(t, base, `code="499"} 2`, `code="503"} 2`); len(missing) > 0 {
+		t.Errorf("metrics lack %q:\n%s", missing, metrics)
 	}
 }
 
