@@ -119,7 +119,9 @@ func checkRecord(t *testing.T, r Record, typ tensor.Type) {
 	}
 	switch r.Test {
 	case "decode":
-		if r.NGen != 4 || r.NEnc != 16 || r.Bound != "memory" {
+		// which bound wins depends on the probed peaks (purego probes far
+		// lower compute peaks), so only its naming is checked here
+		if r.NGen != 4 || r.NEnc != 16 || (r.Bound != "memory" && r.Bound != "compute") {
 			t.Errorf("decode record %+v", r)
 		}
 	case "prefill":
