@@ -22,10 +22,10 @@ type crossCache struct {
 	kSize, vSize int // bytes per (row, head) block
 }
 
-// slots is how many key slots an input of s tokens takes: Q8_0 value rows
-// hold whole blocks of 32.
-func (c *crossCache) slots(s int) int {
-	if c.typ == tensor.Q8_0 {
+// crossSlots is how many key slots an input of s tokens takes at cross
+// type typ: Q8_0 value rows hold whole blocks of 32.
+func crossSlots(typ tensor.Type, s int) int {
+	if typ == tensor.Q8_0 {
 		return (s + 31) / 32 * 32
 	}
 	return s
@@ -44,10 +44,7 @@ func crossType(t tensor.Type, d int) (tensor.Type, error) {
 }
 
 func newCrossCache(batch, encLen int, s *StackConfig, typ tensor.Type) crossCache {
-	capacity := encLen
-	if typ == tensor.Q8_0 {
-		capacity = (encLen + 31) / 32 * 32
-	}
+	capacity := crossSlots(typ, encLen)
 	c := crossCache{typ: typ, cap: capacity, heads: s.KVHeads, d: s.HeadDim}
 	c.kSize = capacity * typ.RowBytes(s.HeadDim)
 	c.vSize = s.HeadDim * typ.RowBytes(capacity)
@@ -58,10 +55,7 @@ func newCrossCache(batch, encLen int, s *StackConfig, typ tensor.Type) crossCach
 
 // crossBytes is the memory of a cross cache.
 func crossBytes(batch, encLen int, s *StackConfig, typ tensor.Type) int64 {
-	capacity := encLen
-	if typ == tensor.Q8_0 {
-		capacity = (encLen + 31) / 32 * 32
-	}
+	capacity := crossSlots(typ, encLen)
 	return int64(batch*s.KVHeads) * int64(capacity*typ.RowBytes(s.HeadDim)+s.HeadDim*typ.RowBytes(capacity))
 }
 

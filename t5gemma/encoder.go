@@ -125,7 +125,7 @@ func (st *State) buildCross() {
 	for l := range st.m.Dec.Layers {
 		L := &st.m.Dec.Layers[l]
 		cr := &st.cross[l]
-		cr.used = cr.slots(st.s)
+		cr.used = crossSlots(cr.typ, st.s)
 		k, v := st.k[:n*kvw], st.v[:n*kvw]
 		st.ws.MatMul(k, st.encOut, n, L.K)
 		st.ws.MatMul(v, st.encOut, n, L.V)
