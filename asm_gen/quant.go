@@ -124,14 +124,22 @@ func sumLanes(z VecVirtual) VecVirtual {
 // half is one VPGATHERDD per k-group (Q4: per pair of k-groups g, g+4,
 // split into low and high nibbles).
 func packKernels() {
-	pack("packQ32Q8AVX512", false)
-	pack("packQ32Q4AVX512", true)
+	pack("packQ32Q8AVX512", false, false)
+	pack("packQ32Q4AVX512", true, false)
+	pack("packQ32Q8SAVX512", false, true)
+	pack("packQ32Q4SAVX512", true, true)
 }
 
-func pack(name string, q4 bool) {
+// pack writes packQ32's panel; signed keeps the weights' own int8 values
+// (Q4: nibble-8) for gemmQ32x32AMX instead of unsigned offset bytes.
+func pack(name string, q4, signed bool) {
 	TEXT(name, NOSPLIT, "func(dst []byte, w []byte, rb int, nb int)")
 	Pragma("noescape")
-	Doc(name + " packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).")
+	if signed {
+		Doc(name + " packs 32 rows of quantized weights as signed bytes for gemmQ32x32AMX (see quant.go).")
+	} else {
+		Doc(name + " packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).")
+	}
 	blk := 34
 	if q4 {
 		blk = 18
@@ -155,6 +163,11 @@ func pack(name string, q4 bool) {
 		MOVL(U32(0x80808080), g)
 	}
 	VPBROADCASTD(g, c)
+	eight := ZMM()
+	if q4 && signed {
+		MOVL(U32(0x08080808), g)
+		VPBROADCASTD(g, eight)
+	}
 	all := K()
 	KXNORW(all, all, all)
 	TESTQ(nb, nb)
@@ -178,7 +191,9 @@ func pack(name string, q4 bool) {
 				v := ZMM()
 				KMOVW(all, k)
 				VPGATHERDD(Mem{Base: base, Index: idx, Scale: 1, Disp: 2 + 4*kg}, k, v)
-				VPXORD(c, v, v)
+				if !signed {
+					VPXORD(c, v, v)
+				}
 				VMOVDQU32(v, Mem{Base: dp}.Offset(128+128*kg+64*half))
 			}
 			continue
@@ -191,6 +206,10 @@ func pack(name string, q4 bool) {
 			VPSRLW(U8(4), v, hi)
 			VPANDD(c, v, v)
 			VPANDD(c, hi, hi)
+			if signed {
+				VPSUBB(eight, v, v)
+				VPSUBB(eight, hi, hi)
+			}
 			VMOVDQU32(v, Mem{Base: dp}.Offset(128+128*kg+64*half))
 			VMOVDQU32(hi, Mem{Base: dp}.Offset(128+128*(kg+4)+64*half))
 		}

@@ -23,7 +23,7 @@ func maddubsYMM(n int)
 // where the tier has none (generic): the probe then times the kernels.
 func peakLoops() (fma, int8 *peakLoop) {
 	switch kernels.Selected() {
-	case "avx512":
+	case "avx512", "amx":
 		return &peakLoop{"VFMADD231PS zmm", fmaZMM, 12 * 16 * 2}, &peakLoop{"VPDPBUSD zmm", vnniZMM, 12 * 64 * 2}
 	case "avx2":
 		return &peakLoop{"VFMADD231PS ymm", fmaYMM, 12 * 8 * 2}, &peakLoop{"VPMADDUBSW+VPMADDWD ymm", maddubsYMM, 6 * 32 * 2}

@@ -8,7 +8,7 @@ import (
 // table is one tier's set of kernels. Every field is always set: a tier
 // without its own version of a kernel copies the generic one.
 type table struct {
-	name     string // "generic", "avx2", "avx512"
+	name     string // "generic", "avx2", "avx512", "amx"
 	features string // what the tier uses, e.g. "avx512f+bw+vl+vnni"
 
 	rowsQ8   rowsQFunc
@@ -25,9 +25,11 @@ type table struct {
 	gelu      func(dst, x []float32)                    // GeluTanh's contract
 	expSum    func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
 
-	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
-	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
-	quant func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
+	gemmQ  gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
+	gemmQA gemmQAFunc                                             // AMX tile kernel; nil: none
+	packQS func(dst, w []byte, rb, nb int, q4 bool)               // packQ32S's contract
+	packQ  func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
+	quant  func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
 
 	// Float matrix × matrix: tile kernel of gemmFRows × gemmFToks and its
 	// panel packer; gemmF nil: MatMul uses the row kernels per token.
@@ -52,6 +54,7 @@ var genericTable = table{
 	gelu:      geluTanhGeneric,
 	expSum:    expSumGeneric,
 	packQ:     packQ32,
+	packQS:    packQ32S,
 	quant:     quantizeQ8,
 }
 
@@ -77,10 +80,10 @@ func choose(want string, avail []table) (table, string) {
 	if want == "" {
 		return avail[0], ""
 	}
-	rank := map[string]int{"generic": 0, "avx2": 1, "avx512": 2, "neon": 1, "sdot": 2} // neon, sdot: arm64
+	rank := map[string]int{"generic": 0, "avx2": 1, "avx512": 2, "amx": 3, "neon": 1, "sdot": 2} // neon, sdot: arm64
 	r, ok := rank[want]
 	if !ok {
-		return avail[0], fmt.Sprintf("kernels: T5GO_KERNELS=%q is not generic, avx2, avx512, neon or sdot; using %s", want, avail[0].name)
+		return avail[0], fmt.Sprintf("kernels: T5GO_KERNELS=%q is not generic, avx2, avx512, amx, neon or sdot; using %s", want, avail[0].name)
 	}
 	for _, t := range avail {
 		if t.name == want {
@@ -93,7 +96,9 @@ func choose(want string, avail []table) (table, string) {
 	return genericTable, ""
 }
 
-// Selected names the kernel tier in use: "generic", "avx2" or "avx512".
+// Selected names the kernel tier in use: "generic", "avx2", "avx512" or
+// "amx" (avx512 with AMX tiles for quantized matrix products), or on arm64
+// "neon" or "sdot".
 func Selected() string { return impl.name }
 
 // Features says which instruction-set extensions the selected tier uses.

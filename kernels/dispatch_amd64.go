@@ -12,12 +12,16 @@ import (
 
 // archTiers returns the assembly tiers this CPU can run, best first.
 // avx512 needs F, BW, VL and VNNI (its integer dots are VPDPBUSD); a CPU
-// with AVX-512 but no VNNI runs the avx2 tier.
+// with AVX-512 but no VNNI runs the avx2 tier. amx is avx512 whose
+// quantized matrix products of 16 tokens or more run on AMX-INT8 tiles.
 func archTiers() []table {
 	var ts []table
 	c := cpuid.CPU
 	base := c.Supports(cpuid.AVX2, cpuid.FMA3, cpuid.F16C)
 	if base && c.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
+		if amxUsable() {
+			ts = append(ts, amxTable())
+		}
 		ts = append(ts, avx512Table)
 	}
 	if base {
@@ -42,6 +46,7 @@ var avx2Table = table{
 	gelu:      geluAsm(geluAVX2, 8),
 	expSum:    expSumAsm(expSumAVX2, 8),
 	packQ:     packQ32,
+	packQS:    packQ32S,
 	quant:     quantizeQ8,
 
 	gemmF:     gemmF16x6AVX2,
@@ -67,12 +72,21 @@ var avx512Table = table{
 	expSum:    expSumAsm(expSumAVX512, 16),
 	gemmQ:     gemmQ32x6VNNI,
 	packQ:     packQ32AVX512,
+	packQS:    packQ32SAVX512,
 	quant:     quantQ8Checked,
 
 	gemmF:     gemmF32x12AVX512,
 	packF:     packF32AVX512,
 	gemmFRows: 32,
 	gemmFToks: 12,
+}
+
+// amxTable is the avx512 tier plus the AMX quantized tile kernel.
+func amxTable() table {
+	t := avx512Table
+	t.name, t.features = "amx", "avx512f+bw+vl+vnni+amx-int8"
+	t.gemmQA = gemmQAAMX
+	return t
 }
 
 // packF32AVX512 checks bounds and runs the gather packers; for 16-bit types
@@ -169,7 +183,7 @@ func expSumArch(x []float32, m float32) (float32, bool) {
 	var s float32
 	n := len(x) / 16 * 16
 	switch impl.name {
-	case "avx512":
+	case "avx512", "amx":
 		if n > 0 {
 			s = expSumAVX512(x[:n], m)
 		}

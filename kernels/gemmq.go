@@ -163,6 +163,8 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *
 type workerScratch struct {
 	panel []byte
 	tile  [gemmToks * gemmRows]float32
+	tileA [amxToks * gemmRows]float32 // a partial AMX tile's output
+	ct    [2048]int32                 // the AMX kernel's tile stores
 	f     gemmFScratch
 }
 

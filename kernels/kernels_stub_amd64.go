@@ -39,6 +39,11 @@ func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 //go:noescape
 func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 
+// gemmQ32x32AMX computes a 32-token × 32-row tile of a quantized matrix product on AMX (see gemmq_amx.go).
+//
+//go:noescape
+func gemmQ32x32AMX(y []float32, ystride int, pw []byte, xq []int8, xstride int, xd []float32, xdstride int, nb int, cfg *[64]byte, ct []int32)
+
 // quantQ8AVX512 quantizes len(d) blocks of 32 activations to Q8_0 (see quant.go).
 //
 //go:noescape
@@ -53,6 +58,16 @@ func packQ32Q8AVX512(dst []byte, w []byte, rb int, nb int)
 //
 //go:noescape
 func packQ32Q4AVX512(dst []byte, w []byte, rb int, nb int)
+
+// packQ32Q8SAVX512 packs 32 rows of quantized weights as signed bytes for gemmQ32x32AMX (see quant.go).
+//
+//go:noescape
+func packQ32Q8SAVX512(dst []byte, w []byte, rb int, nb int)
+
+// packQ32Q4SAVX512 packs 32 rows of quantized weights as signed bytes for gemmQ32x32AMX (see quant.go).
+//
+//go:noescape
+func packQ32Q4SAVX512(dst []byte, w []byte, rb int, nb int)
 
 // gemmF32x12AVX512 computes a 32-row × 12-token tile of a float matrix product (see gemmf.go).
 //

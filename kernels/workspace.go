@@ -61,9 +61,18 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		if k%qk != 0 {
 			panic(fmt.Sprintf("kernels: MatMul %q: row length %d not a multiple of %d", w.Name, k, qk))
 		}
-		ws.acts.size(n, k)
 		m.acts = &ws.acts
 		ws.prep = prepTask{a: &ws.acts, x: x}
+		if impl.gemmQA != nil && n >= amxMinTokens && rows >= gemmRows {
+			ws.acts.sizePadded(n, k)
+			ws.Pool.Run(n, 8, &ws.prep) // quantize the tokens in parallel
+			ws.prep = prepTask{}
+			m.amx, m.scratch = true, ws.scratch
+			ws.Pool.Run(rows, gemmRows, m)
+			*m = matmulTask{}
+			return
+		}
+		ws.acts.size(n, k)
 		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
 			ws.prep.off = 128
 			if w.Type == tensor.Q4_0 {
@@ -109,6 +118,7 @@ type matmulTask struct {
 	scratch    []workerScratch // claimed one per Run through next
 	next       atomic.Int32
 	floatTiles bool      // the packed float path
+	amx        bool      // the AMX quantized path
 	xpanel     []float32 // its packed tokens
 }
 
@@ -119,6 +129,11 @@ func (m *matmulTask) Run(lo, hi int) {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
 		gemmQ(impl.gemmQ, m.y, rows, m.data, rb, m.typ == tensor.Q4_0, m.panel, s, lo, hi)
 		lo += (hi - lo) / gemmRows * gemmRows // rows past the last whole panel go per token
+	}
+	if m.amx {
+		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
+		gemmQA(m.y, rows, m.data, rb, m.typ == tensor.Q4_0, m.acts, s, lo, hi)
+		lo += (hi - lo) / gemmRows * gemmRows
 	}
 	if m.floatTiles {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
