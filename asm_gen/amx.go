@@ -111,147 +111,92 @@ func tilestored(t int, base, index reg.Register, disp int) {
 	rawBytes(fmt.Sprintf("TILESTORED %d(%s)(%s*1), TMM%d", disp, base.Asm(), index.Asm(), t), bs)
 }
 
-// TDPBSSD dst, a, b: dst[m][n] += Σ_k a[m][k]·b[k/4][4n+k%4] over signed
-// bytes; VEX.128.F2.0F38.W0 5E /r with ModRM.reg dst, rm a, vvvv b.
-func tdpbssd(dst, a, b int) {
-	rawBytes(fmt.Sprintf("TDPBSSD TMM%d, TMM%d, TMM%d", dst, a, b),
-		append(vex3(0, 0, 0, b, 3), 0x5e, byte(0xc0|dst<<3|a)))
+// TDPBF16PS dst, a, b: dst[m][n] += Σ_k a[m][k]·b[k/2][2n+k%2] over
+// bfloat16 pairs, in float32; VEX.128.F3.0F38.W0 5C /r.
+func tdpbf16ps(dst, a, b int) {
+	rawBytes(fmt.Sprintf("TDPBF16PS TMM%d, TMM%d, TMM%d", dst, a, b),
+		append(vex3(0, 0, 0, b, 2), 0x5c, byte(0xc0|dst<<3|a)))
 }
 
-// gemmQ32x32AMX: the quantized matrix × matrix tile on AMX.
+// gemmB32x32AMX: the bfloat16 matrix × matrix tile on AMX.
 //
-//	func gemmQ32x32AMX(y []float32, ystride int, pw []byte, xq []int8, xstride int, xd []float32, xdstride int, nb int, cfg *[64]byte, ct []int32)
+//	func gemmB32x32AMX(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)
 //
-// y[t*ystride+r] += Σ_b float32(isum(t,r,b))·(dw[r,b]·dx[t,b]) for 32 tokens
-// t and 32 rows r, in block order, so it is bit-exact with rowsQ8Generic /
-// rowsQ4Generic when y starts at zero. Operands, per block b:
-//
-//	pw: packQ32's panel with signed bytes (packQ32S): 32 float32 row scales,
-//	    then for k-group g the 32 rows' four bytes (1152 bytes per block)
-//	xq: token t's 32 int8 activations at xq[t*xstride + 32b]
-//	xd: token t's scale at xd[t*xdstride + b]
-//
-// Tiles (cfg, set by Go): A0/A1 tokens 0-15/16-31 × 32 bytes, B0/B1 rows
-// 0-15/16-31 as 8 k-groups × 64 bytes, C[i][h] 16 tokens × 16 int32 rows.
-// Each block's four C tiles are stored to ct (2 × 4 KiB) and turned into floats
-// with AVX-512: per token, s = dw·dx, y += float(C)·s.
-func gemmQAMXKernel() {
-	name := "gemmQ32x32AMX"
-	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, xq []int8, xstride int, xd []float32, xdstride int, nb int, cfg *[64]byte, ct []int32)")
+// For each of panels A panels p (32 rows each, astride elements apart, the
+// next panel 32 rows further), c[(32p+i)*cstride+j] = Σ_k a[i][k]·B[k][j]
+// for i, j < 32 and k < 32·ksteps, summed in float32 by the tile unit. a
+// is row-major bfloat16; b holds B in the tile unit's pair layout, per
+// k-step 2 KiB: for columns 0-15 then 16-31, 16 rows p of 16 pairs
+// (B[2p][j], B[2p+1][j]). Spec: gemmBGeneric in ../kernels/gemmb_amx.go.
+func gemmBAMXKernel() {
+	name := "gemmB32x32AMX"
+	TEXT(name, NOSPLIT, "func(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)")
 	Pragma("noescape")
-	Doc(name + " computes a 32-token × 32-row tile of a quantized matrix product on AMX (see gemmq_amx.go).")
-	y, ys, pw := reg.RDI, reg.R8, reg.RSI
-	xq0, xq1, xs := reg.R9, reg.R14, reg.R10
-	xd, xds, nb := reg.R11, reg.R12, reg.RCX
-	ct, b64, b128 := reg.RBX, reg.R13, reg.RDX
-	yp, dp, zp := reg.R15, reg.RAX, reg.RAX // zp in the tile code, dp in the scaling code
+	Doc(name + " computes 32×32 tiles of a bfloat16 matrix product on AMX (see gemmb_amx.go).")
+	c, cs, a0, a1, as := reg.RDI, reg.R8, reg.RSI, reg.R9, reg.R10
+	b0, bp, ks, k, np, b64 := reg.R11, reg.R12, reg.RCX, reg.RDX, reg.RBX, reg.R13
+	c16 := reg.R14
 	Load(Param("cfg"), reg.RAX)
 	ldtilecfg(reg.RAX)
-	Load(Param("y").Base(), y)
-	Load(Param("ystride"), ys)
-	SHLQ(U8(2), ys)
-	Load(Param("pw").Base(), pw)
-	Load(Param("xq").Base(), xq0)
-	Load(Param("xstride"), xs)
-	MOVQ(xs, xq1)
-	SHLQ(U8(4), xq1)
-	ADDQ(xq0, xq1)
-	Load(Param("xd").Base(), xd)
-	Load(Param("xdstride"), xds)
-	SHLQ(U8(2), xds)
-	Load(Param("nb"), nb)
-	Load(Param("ct").Base(), ct)
+	Load(Param("c").Base(), c)
+	Load(Param("cstride"), cs)
+	SHLQ(U8(2), cs)
+	Load(Param("a").Base(), a0)
+	Load(Param("astride"), as)
+	SHLQ(U8(1), as)
+	Load(Param("b").Base(), b0)
+	Load(Param("ksteps"), ks)
+	Load(Param("panels"), np)
 	MOVQ(U32(64), b64)
-	MOVQ(U32(128), b128)
-	TESTQ(nb, nb)
+	TESTQ(ks, ks)
+	JZ(LabelRef(name + "_done"))
+	TESTQ(np, np)
 	JZ(LabelRef(name + "_done"))
 
-	// Software pipelined: the tile unit multiplies block b while the vector
-	// units scale block b-1, stored in the other half of ct. Tile stores
-	// hold back younger memory operations until their products are done,
-	// so block b's stores come after block b-1's scaling.
-	amxBlock := func() {
-		Comment("accumulators start from zeros (a load: TILEZERO waits on the tile's last use)")
-		LEAQ(zero1k, zp)
-		for t := 4; t < 8; t++ {
-			tileloadd(t, zp, b64, 0)
-		}
-		tileloadd(0, xq0, xs, 0)
-		tileloadd(1, xq1, xs, 0)
-		tileloadd(2, pw, b128, 128)
-		tileloadd(3, pw, b128, 128+64)
-		tdpbssd(4, 0, 2)
-		tdpbssd(5, 1, 2)
-		tdpbssd(6, 0, 3)
-		tdpbssd(7, 1, 3)
+	Label(name + "_panel")
+	for t := 4; t < 8; t++ {
+		tilezero(t)
 	}
-	store := func(half int) {
-		for t := 4; t < 8; t++ {
-			tilestored(t, ct, b64, 4096*half+1024*(t-4))
-		}
-	}
-	// epilogue adds the block before pw/xd, stored in half of ct.
-	epilogue := func(half int) {
-		Comment("y += float(C)·(dw·dx), token by token, for the previous block")
-		VMOVUPS(Mem{Base: pw}.Offset(-1152), reg.Z0)
-		VMOVUPS(Mem{Base: pw}.Offset(-1152+64), reg.Z1)
-		MOVQ(y, yp)
-		MOVQ(xd, dp)
-		for tok := 0; tok < 32; tok++ {
-			i, t := tok/16, tok%16
-			z := []reg.VecPhysical{reg.Z2, reg.Z3, reg.Z4, reg.Z5, reg.Z6}
-			if tok%2 == 1 {
-				z = []reg.VecPhysical{reg.Z7, reg.Z8, reg.Z9, reg.Z10, reg.Z11}
-			}
-			c := 4096*half + 1024*i + 64*t
-			VBROADCASTSS(Mem{Base: dp}.Offset(-4), z[0])
-			VMULPS(reg.Z0, z[0], z[1])
-			VMULPS(reg.Z1, z[0], z[2])
-			VCVTDQ2PS(Mem{Base: ct}.Offset(c), z[3])
-			VCVTDQ2PS(Mem{Base: ct}.Offset(c+2048), z[4])
-			VMULPS(z[1], z[3], z[3])
-			VMULPS(z[2], z[4], z[4])
-			VADDPS(Mem{Base: yp}, z[3], z[3])
-			VADDPS(Mem{Base: yp}.Offset(64), z[4], z[4])
-			VMOVUPS(z[3], Mem{Base: yp})
-			VMOVUPS(z[4], Mem{Base: yp}.Offset(64))
-			ADDQ(ys, yp)
-			ADDQ(xds, dp)
-		}
-	}
-	advance := func() {
-		ADDQ(U32(1152), pw)
-		ADDQ(U8(32), xq0)
-		ADDQ(U8(32), xq1)
-		ADDQ(U8(4), xd)
-	}
+	MOVQ(as, a1)
+	SHLQ(U8(4), a1)
+	ADDQ(a0, a1)
+	MOVQ(b0, bp)
+	MOVQ(ks, k)
+	MOVQ(a0, reg.RAX) // a0, a1 advance along k; RAX keeps the panel start
+	Label(name + "_k")
+	tileloadd(0, a0, as, 0)
+	tileloadd(1, a1, as, 0)
+	tileloadd(2, bp, b64, 0)
+	tileloadd(3, bp, b64, 1024)
+	tdpbf16ps(4, 0, 2)
+	tdpbf16ps(5, 0, 3)
+	tdpbf16ps(6, 1, 2)
+	tdpbf16ps(7, 1, 3)
+	ADDQ(U8(64), a0)
+	ADDQ(U8(64), a1)
+	ADDQ(U32(2048), bp)
+	DECQ(k)
+	JNZ(LabelRef(name + "_k"))
 
-	amxBlock()
-	store(0)
-	advance()
-	DECQ(nb)
-	JZ(LabelRef(name + "_last0"))
-	Label(name + "_block")
-	amxBlock()
-	epilogue(0)
-	store(1)
-	advance()
-	DECQ(nb)
-	JZ(LabelRef(name + "_last1"))
-	amxBlock()
-	epilogue(1)
-	store(0)
-	advance()
-	DECQ(nb)
-	JNZ(LabelRef(name + "_block"))
-	Label(name + "_last0")
-	epilogue(0)
-	JMP(LabelRef(name + "_done"))
-	Label(name + "_last1")
-	epilogue(1)
+	MOVQ(cs, c16)
+	SHLQ(U8(4), c16)
+	ADDQ(c, c16)
+	tilestored(4, c, cs, 0)
+	tilestored(5, c, cs, 64)
+	tilestored(6, c16, cs, 0)
+	tilestored(7, c16, cs, 64)
+	Comment("next panel: 32 rows down in a and c")
+	MOVQ(reg.RAX, a0)
+	MOVQ(as, reg.RAX)
+	SHLQ(U8(5), reg.RAX)
+	ADDQ(reg.RAX, a0)
+	MOVQ(cs, reg.RAX)
+	SHLQ(U8(5), reg.RAX)
+	ADDQ(reg.RAX, c)
+	DECQ(np)
+	JNZ(LabelRef(name + "_panel"))
 
 	Label(name + "_done")
 	tilerelease()
-	VZEROUPPER()
 	RET()
 }

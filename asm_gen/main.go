@@ -22,7 +22,9 @@ func main() {
 	rowsQ8Kernels()
 	rowsQ4Kernels()
 	gemmQKernels()
-	gemmQAMXKernel()
+	gemmBAMXKernel()
+	bf16Kernels()
+	packBKernels()
 	quantKernels()
 	packKernels()
 	gemmFKernels()
@@ -37,15 +39,12 @@ func main() {
 
 // Constant tables shared by the kernels.
 var (
-	zero1k   Mem // 1 KiB of zeros: loads as an empty AMX accumulator tile
 	iota32   Mem // int32 0..15
 	perm3120 Mem // int32 {0,4,1,5,2,6,3,7}: puts the Q4 hadd tree's lanes back in row order
 	q4order  Mem // int32 {0,2,4,6,1,3,5,7}: row held by each lane after the Q4 hadd tree
 )
 
 func constants() {
-	zero1k = GLOBL("zero1k", RODATA|NOPTR)
-	DATA(1016, U64(0))
 	iota32 = GLOBL("iota32", RODATA|NOPTR)
 	for i := 0; i < 16; i++ {
 		DATA(4*i, U32(i))

@@ -124,22 +124,14 @@ func sumLanes(z VecVirtual) VecVirtual {
 // half is one VPGATHERDD per k-group (Q4: per pair of k-groups g, g+4,
 // split into low and high nibbles).
 func packKernels() {
-	pack("packQ32Q8AVX512", false, false)
-	pack("packQ32Q4AVX512", true, false)
-	pack("packQ32Q8SAVX512", false, true)
-	pack("packQ32Q4SAVX512", true, true)
+	pack("packQ32Q8AVX512", false)
+	pack("packQ32Q4AVX512", true)
 }
 
-// pack writes packQ32's panel; signed keeps the weights' own int8 values
-// (Q4: nibble-8) for gemmQ32x32AMX instead of unsigned offset bytes.
-func pack(name string, q4, signed bool) {
+func pack(name string, q4 bool) {
 	TEXT(name, NOSPLIT, "func(dst []byte, w []byte, rb int, nb int)")
 	Pragma("noescape")
-	if signed {
-		Doc(name + " packs 32 rows of quantized weights as signed bytes for gemmQ32x32AMX (see quant.go).")
-	} else {
-		Doc(name + " packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).")
-	}
+	Doc(name + " packs 32 rows of quantized weights for gemmQ32x6VNNI (see quant.go).")
 	blk := 34
 	if q4 {
 		blk = 18
@@ -163,11 +155,6 @@ func pack(name string, q4, signed bool) {
 		MOVL(U32(0x80808080), g)
 	}
 	VPBROADCASTD(g, c)
-	eight := ZMM()
-	if q4 && signed {
-		MOVL(U32(0x08080808), g)
-		VPBROADCASTD(g, eight)
-	}
 	all := K()
 	KXNORW(all, all, all)
 	TESTQ(nb, nb)
@@ -191,9 +178,7 @@ func pack(name string, q4, signed bool) {
 				v := ZMM()
 				KMOVW(all, k)
 				VPGATHERDD(Mem{Base: base, Index: idx, Scale: 1, Disp: 2 + 4*kg}, k, v)
-				if !signed {
-					VPXORD(c, v, v)
-				}
+				VPXORD(c, v, v)
 				VMOVDQU32(v, Mem{Base: dp}.Offset(128+128*kg+64*half))
 			}
 			continue
@@ -206,10 +191,6 @@ func pack(name string, q4, signed bool) {
 			VPSRLW(U8(4), v, hi)
 			VPANDD(c, v, v)
 			VPANDD(c, hi, hi)
-			if signed {
-				VPSUBB(eight, v, v)
-				VPSUBB(eight, hi, hi)
-			}
 			VMOVDQU32(v, Mem{Base: dp}.Offset(128+128*kg+64*half))
 			VMOVDQU32(hi, Mem{Base: dp}.Offset(128+128*(kg+4)+64*half))
 		}

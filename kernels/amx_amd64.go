@@ -5,18 +5,20 @@ package kernels
 import (
 	"fmt"
 
+	"github.com/t5go/t5go/tensor"
+
 	"github.com/klauspost/cpuid/v2"
 	"golang.org/x/sys/unix"
 )
 
-// amxUsable reports whether this CPU has AMX-INT8 and Linux lets this
+// amxUsable reports whether this CPU has AMX-BF16 and Linux lets this
 // process use the tile registers: their 8 KiB of state is off until a
 // process asks (arch_prctl ARCH_REQ_XCOMP_PERM for XTILEDATA, Linux 5.16+).
 // Tile state does not survive a goroutine switch, but Go never preempts
 // inside an assembly function and each kernel call configures, uses and
 // releases the tiles itself.
 func amxUsable() bool {
-	if !cpuid.CPU.Supports(cpuid.AMXTILE, cpuid.AMXINT8) {
+	if !cpuid.CPU.Supports(cpuid.AMXTILE, cpuid.AMXBF16) {
 		return false
 	}
 	const archReqXcompPerm, xfeatureXtiledata = 0x1023, 18
@@ -24,45 +26,71 @@ func amxUsable() bool {
 	return errno == 0
 }
 
-// amxConfig is gemmQ32x32AMX's tile configuration (LDTILECFG's 64 bytes:
-// palette 1, then 16 little-endian bytes-per-row, then 16 row counts):
-// tmm0-1 16 tokens × 32 bytes, tmm2-3 8 k-groups × 64 bytes, tmm4-7 16 × 16
-// int32.
-var amxConfig = func() (c [64]byte) {
+// amxBF16Config is gemmB32x32AMX's tile configuration (LDTILECFG's 64
+// bytes: palette 1, 16 little-endian bytes-per-row, 16 row counts): all
+// eight tiles 16 rows of 64 bytes.
+var amxBF16Config = func() (c [64]byte) {
 	c[0] = 1
-	for t, shape := range [8][2]int{{16, 32}, {16, 32}, {8, 64}, {8, 64}, {16, 64}, {16, 64}, {16, 64}, {16, 64}} {
-		c[16+2*t] = byte(shape[1])
-		c[48+t] = byte(shape[0])
+	for t := 0; t < 8; t++ {
+		c[16+2*t] = 64
+		c[48+t] = 16
 	}
 	return c
 }()
 
-// gemmQAAMX checks the bounds gemmQ32x32AMX trusts and runs it.
-func gemmQAAMX(y []float32, ystride int, pw []byte, xq []int8, xstride int, xd []float32, xdstride, nb int, ct []int32) {
-	if nb <= 0 {
+// gemmBAMX checks the bounds gemmB32x32AMX trusts and runs it.
+func gemmBAMX(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps, panels int) {
+	if panels <= 0 || ksteps <= 0 {
 		return
 	}
-	if ystride < gemmRows || len(y) < (amxToks-1)*ystride+gemmRows || len(pw) < nb*gemmPanel ||
-		xstride < nb*qk || len(xq) < (amxToks-1)*xstride+nb*qk || xdstride < nb ||
-		len(xd) < (amxToks-1)*xdstride+nb || len(ct) < 2048 {
-		panic(fmt.Sprintf("kernels: gemmQ32x32AMX bounds: y %d/%d pw %d xq %d/%d xd %d/%d nb %d ct %d",
-			len(y), ystride, len(pw), len(xq), xstride, len(xd), xdstride, nb, len(ct)))
-	}
-	gemmQ32x32AMX(y, ystride, pw, xq, xstride, xd, xdstride, nb, &amxConfig, ct)
+	checkGemmB(c, cstride, a, astride, b, ksteps, panels)
+	gemmB32x32AMX(c, cstride, a, astride, b, ksteps, panels, &amxBF16Config)
 }
 
-// packQ32SAVX512 checks the bounds packQ32S's assembly twins trust.
-func packQ32SAVX512(dst, w []byte, rb, nb int, q4 bool) {
-	blk := 34
-	if q4 {
-		blk = 18
+// toBF16Checked runs toBF16AVX512 on whole groups of 16 and Go on the rest.
+func toBF16Checked(dst []uint16, src []float32, scale float32) {
+	if len(dst) < len(src) {
+		panic(fmt.Sprintf("kernels: toBF16 bounds: dst %d src %d", len(dst), len(src)))
 	}
-	if len(dst) < nb*gemmPanel || rb < nb*blk || len(w) < (gemmRows-1)*rb+nb*blk {
-		panic(fmt.Sprintf("kernels: packQ32S bounds: dst %d w %d rb %d nb %d", len(dst), len(w), rb, nb))
+	n := len(src) / 16 * 16
+	if n > 0 {
+		toBF16AVX512(dst[:n], src[:n], scale)
 	}
-	if q4 {
-		packQ32Q4SAVX512(dst, w, rb, nb)
-	} else {
-		packQ32Q8SAVX512(dst, w, rb, nb)
+	toBF16Generic(dst[n:], src[n:], scale)
+}
+
+// pairsBF16Checked checks the bounds pairsBF16AVX512 trusts.
+func pairsBF16Checked(dst []uint16, src []float32, pairs int) {
+	if pairs%16 != 0 || len(src) < 64*pairs || len(dst) < pairs/16*bStep {
+		panic(fmt.Sprintf("kernels: pairsBF16 bounds: %d pairs, dst %d src %d", pairs, len(dst), len(src)))
+	}
+	if pairs > 0 {
+		pairsBF16AVX512(dst, src, pairs)
+	}
+}
+
+// packB32AVX512 checks the bounds the packB32 kernels trust and runs the
+// one for typ over ksteps whole k-steps of 32 full rows.
+func packB32AVX512(dst []uint16, w []byte, rb, ksteps int, typ tensor.Type) {
+	if ksteps <= 0 {
+		return
+	}
+	k := 32 * ksteps
+	if len(dst) < ksteps*bStep || rb < typ.RowBytes(k) || len(w) < 31*rb+typ.RowBytes(k) {
+		panic(fmt.Sprintf("kernels: packB32 bounds: dst %d w %d rb %d ksteps %d %v", len(dst), len(w), rb, ksteps, typ))
+	}
+	switch typ {
+	case tensor.F32:
+		packB32F32AVX512(dst, w, rb, ksteps)
+	case tensor.F16:
+		packB32F16AVX512(dst, w, rb, ksteps)
+	case tensor.BF16:
+		packB32BF16AVX512(dst, w, rb, ksteps)
+	case tensor.Q8_0:
+		packB32Q8AVX512(dst, w, rb, ksteps)
+	case tensor.Q4_0:
+		packB32Q4AVX512(dst, w, rb, ksteps)
+	default:
+		panic(fmt.Sprintf("kernels: packB32: type %v", typ))
 	}
 }

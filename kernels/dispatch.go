@@ -3,6 +3,8 @@ package kernels
 import (
 	"fmt"
 	"os"
+
+	"github.com/t5go/t5go/tensor"
 )
 
 // table is one tier's set of kernels. Every field is always set: a tier
@@ -25,17 +27,21 @@ type table struct {
 	gelu      func(dst, x []float32)                    // GeluTanh's contract
 	expSum    func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
 
-	gemmQ  gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
-	gemmQA gemmQAFunc                                             // AMX tile kernel; nil: none
-	packQS func(dst, w []byte, rb, nb int, q4 bool)               // packQ32S's contract
-	packQ  func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
-	quant  func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
+	gemmQ gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
+	packQ func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
+	quant func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
 
 	// Float matrix × matrix: tile kernel of gemmFRows × gemmFToks and its
 	// panel packer; gemmF nil: MatMul uses the row kernels per token.
 	gemmF                gemmFFunc
 	packF                packFFunc
 	gemmFRows, gemmFToks int
+
+	// bfloat16 products on AMX (gemmb_amx.go); gemmB nil: none.
+	gemmB     gemmBFunc
+	toBF16    func(dst []uint16, src []float32, scale float32)              // toBF16Generic's contract
+	pairsBF16 func(dst []uint16, src []float32, pairs int)                  // pairsBF16Generic's contract
+	packB     func(dst []uint16, w []byte, rb, ksteps int, typ tensor.Type) // packRowsB on 32 full rows, whole k-steps; nil: Go
 }
 
 var genericTable = table{
@@ -54,8 +60,9 @@ var genericTable = table{
 	gelu:      geluTanhGeneric,
 	expSum:    expSumGeneric,
 	packQ:     packQ32,
-	packQS:    packQ32S,
 	quant:     quantizeQ8,
+	toBF16:    toBF16Generic,
+	pairsBF16: pairsBF16Generic,
 }
 
 // impl is the selected table, filled once at init. Tests swap it.
@@ -97,7 +104,7 @@ func choose(want string, avail []table) (table, string) {
 }
 
 // Selected names the kernel tier in use: "generic", "avx2", "avx512" or
-// "amx" (avx512 with AMX tiles for quantized matrix products), or on arm64
+// "amx" (avx512 with bfloat16 products on AMX tiles), or on arm64
 // "neon" or "sdot".
 func Selected() string { return impl.name }
 

@@ -12,8 +12,8 @@ import (
 
 // archTiers returns the assembly tiers this CPU can run, best first.
 // avx512 needs F, BW, VL and VNNI (its integer dots are VPDPBUSD); a CPU
-// with AVX-512 but no VNNI runs the avx2 tier. amx is avx512 whose
-// quantized matrix products of 16 tokens or more run on AMX-INT8 tiles.
+// with AVX-512 but no VNNI runs the avx2 tier. amx is avx512 plus
+// bfloat16 matrix products on AMX tiles where the caller allows them.
 func archTiers() []table {
 	var ts []table
 	c := cpuid.CPU
@@ -46,8 +46,9 @@ var avx2Table = table{
 	gelu:      geluAsm(geluAVX2, 8),
 	expSum:    expSumAsm(expSumAVX2, 8),
 	packQ:     packQ32,
-	packQS:    packQ32S,
 	quant:     quantizeQ8,
+	toBF16:    toBF16Generic,
+	pairsBF16: pairsBF16Generic,
 
 	gemmF:     gemmF16x6AVX2,
 	packF:     func(dst []float32, w []byte, rb, k int, typ tensor.Type) { packFGeneric(dst, w, rb, k, typ, 16) },
@@ -72,7 +73,8 @@ var avx512Table = table{
 	expSum:    expSumAsm(expSumAVX512, 16),
 	gemmQ:     gemmQ32x6VNNI,
 	packQ:     packQ32AVX512,
-	packQS:    packQ32SAVX512,
+	toBF16:    toBF16Checked,
+	pairsBF16: pairsBF16Checked,
 	quant:     quantQ8Checked,
 
 	gemmF:     gemmF32x12AVX512,
@@ -81,11 +83,12 @@ var avx512Table = table{
 	gemmFToks: 12,
 }
 
-// amxTable is the avx512 tier plus the AMX quantized tile kernel.
+// amxTable is the avx512 tier plus bfloat16 products on AMX tiles, for
+// callers that allow them (Workspace.AllowBF16, DenseAttn.BF16).
 func amxTable() table {
 	t := avx512Table
-	t.name, t.features = "amx", "avx512f+bw+vl+vnni+amx-int8"
-	t.gemmQA = gemmQAAMX
+	t.name, t.features = "amx", "avx512f+bw+vl+vnni+amx-bf16"
+	t.gemmB, t.packB = gemmBAMX, packB32AVX512
 	return t
 }
 

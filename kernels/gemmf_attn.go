@@ -27,10 +27,20 @@ import (
 // it grows to the largest call and then allocates nothing. One goroutine
 // at a time.
 type DenseAttn struct {
+	// BF16 lets Attend round queries, keys, values and probabilities to
+	// bfloat16 and multiply them on AMX tiles (float32 sums) where the CPU
+	// has AMX-BF16: for a half-precision or quantized model's accuracy
+	// budget (attn_bf16.go).
+	BF16 bool
+
 	kp, vp  []float32      // packed keys and values of every head
 	qp      []float32      // packed, scaled queries of every head and block
 	scratch []denseScratch // one per pool thread
 	task    denseTask
+
+	kb, vb   []uint16 // the bfloat16 path's keys and values of every head
+	bscratch []bAttnScratch
+	btask    bAttnTask
 }
 
 type denseScratch struct {
@@ -72,6 +82,10 @@ func (a *DenseAttn) Attend(p *Pool, out, q, k, v []float32, n, stride, heads, d 
 	}
 	if p == nil {
 		p = NewPool(1)
+	}
+	if a.BF16 && impl.gemmB != nil {
+		a.attendB(p, out, q, k, v, n, stride, heads, d, scale)
+		return
 	}
 	R, T, tile := denseTile()
 	t := &a.task

@@ -163,8 +163,9 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *
 type workerScratch struct {
 	panel []byte
 	tile  [gemmToks * gemmRows]float32
-	tileA [amxToks * gemmRows]float32 // a partial AMX tile's output
-	ct    [2048]int32                 // the AMX kernel's tile stores
+	bpack []uint16         // the bfloat16 path's packed weight panels
+	brow  []float32        // one dequantized weight row
+	cb    [32 * 32]float32 // a partial bfloat16 tile's output
 	f     gemmFScratch
 }
 

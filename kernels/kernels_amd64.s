@@ -4,9 +4,6 @@
 
 #include "textflag.h"
 
-DATA zero1k<>+1016(SB)/8, $0x0000000000000000
-GLOBL zero1k<>(SB), RODATA|NOPTR, $1024
-
 DATA iota32<>+0(SB)/4, $0x00000000
 DATA iota32<>+4(SB)/4, $0x00000001
 DATA iota32<>+8(SB)/4, $0x00000002
@@ -872,10 +869,9 @@ gemmQ32x6VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ32x32AMX(y []float32, ystride int, pw []byte, xq []int8, xstride int, xd []float32, xdstride int, nb int, cfg *[64]byte, ct []int32)
-// Requires: AVX, AVX512F
-TEXT ·gemmQ32x32AMX(SB), NOSPLIT, $0-160
-	MOVQ cfg+128(FP), AX
+// func gemmB32x32AMX(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)
+TEXT ·gemmB32x32AMX(SB), NOSPLIT, $0-112
+	MOVQ cfg+104(FP), AX
 
 	// LDTILECFG (AX)
 	BYTE  $0xc4
@@ -883,2187 +879,974 @@ TEXT ·gemmQ32x32AMX(SB), NOSPLIT, $0-160
 	BYTE  $0x78
 	BYTE  $0x49
 	BYTE  $0x00
-	MOVQ  y_base+0(FP), DI
-	MOVQ  ystride+24(FP), R8
+	MOVQ  c_base+0(FP), DI
+	MOVQ  cstride+24(FP), R8
 	SHLQ  $0x02, R8
-	MOVQ  pw_base+32(FP), SI
-	MOVQ  xq_base+56(FP), R9
-	MOVQ  xstride+80(FP), R10
-	MOVQ  R10, R14
-	SHLQ  $0x04, R14
-	ADDQ  R9, R14
-	MOVQ  xd_base+88(FP), R11
-	MOVQ  xdstride+112(FP), R12
-	SHLQ  $0x02, R12
-	MOVQ  nb+120(FP), CX
-	MOVQ  ct_base+136(FP), BX
+	MOVQ  a_base+32(FP), SI
+	MOVQ  astride+56(FP), R10
+	SHLQ  $0x01, R10
+	MOVQ  b_base+64(FP), R11
+	MOVQ  ksteps+88(FP), CX
+	MOVQ  panels+96(FP), BX
 	MOVQ  $0x00000040, R13
-	MOVQ  $0x00000080, DX
 	TESTQ CX, CX
-	JZ    gemmQ32x32AMX_done
+	JZ    gemmB32x32AMX_done
+	TESTQ BX, BX
+	JZ    gemmB32x32AMX_done
 
-	// accumulators start from zeros (a load: TILEZERO waits on the tile's last use)
-	LEAQ zero1k<>+0(SB), AX
-
-	// TILELOADD TMM4, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x24
-	BYTE $0x28
-
-	// TILELOADD TMM5, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x2c
-	BYTE $0x28
-
-	// TILELOADD TMM6, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x34
-	BYTE $0x28
-
-	// TILELOADD TMM7, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x3c
-	BYTE $0x28
-
-	// TILELOADD TMM0, 0(R9)(R10*1)
-	BYTE $0xc4
-	BYTE $0x82
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x04
-	BYTE $0x11
-
-	// TILELOADD TMM1, 0(R14)(R10*1)
-	BYTE $0xc4
-	BYTE $0x82
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x0c
-	BYTE $0x16
-
-	// TILELOADD TMM2, 128(SI)(DX*1)
+gemmB32x32AMX_panel:
+	// TILEZERO TMM4
 	BYTE $0xc4
 	BYTE $0xe2
 	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x94
-	BYTE $0x16
-	BYTE $0x80
-	BYTE $0x00
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILELOADD TMM3, 192(SI)(DX*1)
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x9c
-	BYTE $0x16
-	BYTE $0xc0
-	BYTE $0x00
-	BYTE $0x00
-	BYTE $0x00
-
-	// TDPBSSD TMM4, TMM0, TMM2
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x6b
-	BYTE $0x5e
+	BYTE $0x49
 	BYTE $0xe0
 
-	// TDPBSSD TMM5, TMM1, TMM2
+	// TILEZERO TMM5
 	BYTE $0xc4
 	BYTE $0xe2
-	BYTE $0x6b
-	BYTE $0x5e
-	BYTE $0xe9
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xe8
 
-	// TDPBSSD TMM6, TMM0, TMM3
+	// TILEZERO TMM6
 	BYTE $0xc4
 	BYTE $0xe2
-	BYTE $0x63
-	BYTE $0x5e
+	BYTE $0x7b
+	BYTE $0x49
 	BYTE $0xf0
 
-	// TDPBSSD TMM7, TMM1, TMM3
+	// TILEZERO TMM7
 	BYTE $0xc4
 	BYTE $0xe2
-	BYTE $0x63
-	BYTE $0x5e
-	BYTE $0xf9
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xf8
+	MOVQ R10, R9
+	SHLQ $0x04, R9
+	ADDQ SI, R9
+	MOVQ R11, R12
+	MOVQ CX, DX
+	MOVQ SI, AX
 
-	// TILESTORED 0(BX)(R13*1), TMM4
+gemmB32x32AMX_k:
+	// TILELOADD TMM0, 0(SI)(R10*1)
 	BYTE $0xc4
 	BYTE $0xa2
-	BYTE $0x7a
+	BYTE $0x7b
 	BYTE $0x4b
-	BYTE $0x24
-	BYTE $0x2b
-
-	// TILESTORED 1024(BX)(R13*1), TMM5
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xac
-	BYTE $0x2b
-	BYTE $0x00
 	BYTE $0x04
-	BYTE $0x00
-	BYTE $0x00
+	BYTE $0x16
 
-	// TILESTORED 2048(BX)(R13*1), TMM6
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xb4
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x08
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILESTORED 3072(BX)(R13*1), TMM7
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xbc
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x0c
-	BYTE $0x00
-	BYTE $0x00
-	ADDQ $0x00000480, SI
-	ADDQ $0x20, R9
-	ADDQ $0x20, R14
-	ADDQ $0x04, R11
-	DECQ CX
-	JZ   gemmQ32x32AMX_last0
-
-gemmQ32x32AMX_block:
-	// accumulators start from zeros (a load: TILEZERO waits on the tile's last use)
-	LEAQ zero1k<>+0(SB), AX
-
-	// TILELOADD TMM4, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x24
-	BYTE $0x28
-
-	// TILELOADD TMM5, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x2c
-	BYTE $0x28
-
-	// TILELOADD TMM6, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x34
-	BYTE $0x28
-
-	// TILELOADD TMM7, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x3c
-	BYTE $0x28
-
-	// TILELOADD TMM0, 0(R9)(R10*1)
+	// TILELOADD TMM1, 0(R9)(R10*1)
 	BYTE $0xc4
 	BYTE $0x82
 	BYTE $0x7b
 	BYTE $0x4b
-	BYTE $0x04
+	BYTE $0x0c
 	BYTE $0x11
 
-	// TILELOADD TMM1, 0(R14)(R10*1)
+	// TILELOADD TMM2, 0(R12)(R13*1)
 	BYTE $0xc4
 	BYTE $0x82
 	BYTE $0x7b
 	BYTE $0x4b
-	BYTE $0x0c
-	BYTE $0x16
-
-	// TILELOADD TMM2, 128(SI)(DX*1)
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x94
-	BYTE $0x16
-	BYTE $0x80
-	BYTE $0x00
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILELOADD TMM3, 192(SI)(DX*1)
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x9c
-	BYTE $0x16
-	BYTE $0xc0
-	BYTE $0x00
-	BYTE $0x00
-	BYTE $0x00
-
-	// TDPBSSD TMM4, TMM0, TMM2
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x6b
-	BYTE $0x5e
-	BYTE $0xe0
-
-	// TDPBSSD TMM5, TMM1, TMM2
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x6b
-	BYTE $0x5e
-	BYTE $0xe9
-
-	// TDPBSSD TMM6, TMM0, TMM3
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x63
-	BYTE $0x5e
-	BYTE $0xf0
-
-	// TDPBSSD TMM7, TMM1, TMM3
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x63
-	BYTE $0x5e
-	BYTE $0xf9
-
-	// y += float(C)·(dw·dx), token by token, for the previous block
-	VMOVUPS      -1152(SI), Z0
-	VMOVUPS      -1088(SI), Z1
-	MOVQ         DI, R15
-	MOVQ         R11, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    (BX), Z5
-	VCVTDQ2PS    2048(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    64(BX), Z10
-	VCVTDQ2PS    2112(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    128(BX), Z5
-	VCVTDQ2PS    2176(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    192(BX), Z10
-	VCVTDQ2PS    2240(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    256(BX), Z5
-	VCVTDQ2PS    2304(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    320(BX), Z10
-	VCVTDQ2PS    2368(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    384(BX), Z5
-	VCVTDQ2PS    2432(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    448(BX), Z10
-	VCVTDQ2PS    2496(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    512(BX), Z5
-	VCVTDQ2PS    2560(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    576(BX), Z10
-	VCVTDQ2PS    2624(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    640(BX), Z5
-	VCVTDQ2PS    2688(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    704(BX), Z10
-	VCVTDQ2PS    2752(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    768(BX), Z5
-	VCVTDQ2PS    2816(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    832(BX), Z10
-	VCVTDQ2PS    2880(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    896(BX), Z5
-	VCVTDQ2PS    2944(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    960(BX), Z10
-	VCVTDQ2PS    3008(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1024(BX), Z5
-	VCVTDQ2PS    3072(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1088(BX), Z10
-	VCVTDQ2PS    3136(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1152(BX), Z5
-	VCVTDQ2PS    3200(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1216(BX), Z10
-	VCVTDQ2PS    3264(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1280(BX), Z5
-	VCVTDQ2PS    3328(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1344(BX), Z10
-	VCVTDQ2PS    3392(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1408(BX), Z5
-	VCVTDQ2PS    3456(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1472(BX), Z10
-	VCVTDQ2PS    3520(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1536(BX), Z5
-	VCVTDQ2PS    3584(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1600(BX), Z10
-	VCVTDQ2PS    3648(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1664(BX), Z5
-	VCVTDQ2PS    3712(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1728(BX), Z10
-	VCVTDQ2PS    3776(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1792(BX), Z5
-	VCVTDQ2PS    3840(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1856(BX), Z10
-	VCVTDQ2PS    3904(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1920(BX), Z5
-	VCVTDQ2PS    3968(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1984(BX), Z10
-	VCVTDQ2PS    4032(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-
-	// TILESTORED 4096(BX)(R13*1), TMM4
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xa4
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x10
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILESTORED 5120(BX)(R13*1), TMM5
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xac
-	BYTE $0x2b
-	BYTE $0x00
 	BYTE $0x14
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILESTORED 6144(BX)(R13*1), TMM6
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xb4
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x18
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILESTORED 7168(BX)(R13*1), TMM7
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xbc
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x1c
-	BYTE $0x00
-	BYTE $0x00
-	ADDQ $0x00000480, SI
-	ADDQ $0x20, R9
-	ADDQ $0x20, R14
-	ADDQ $0x04, R11
-	DECQ CX
-	JZ   gemmQ32x32AMX_last1
-
-	// accumulators start from zeros (a load: TILEZERO waits on the tile's last use)
-	LEAQ zero1k<>+0(SB), AX
-
-	// TILELOADD TMM4, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x24
-	BYTE $0x28
-
-	// TILELOADD TMM5, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
 	BYTE $0x2c
-	BYTE $0x28
 
-	// TILELOADD TMM6, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x34
-	BYTE $0x28
-
-	// TILELOADD TMM7, 0(AX)(R13*1)
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x3c
-	BYTE $0x28
-
-	// TILELOADD TMM0, 0(R9)(R10*1)
+	// TILELOADD TMM3, 1024(R12)(R13*1)
 	BYTE $0xc4
 	BYTE $0x82
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x04
-	BYTE $0x11
-
-	// TILELOADD TMM1, 0(R14)(R10*1)
-	BYTE $0xc4
-	BYTE $0x82
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x0c
-	BYTE $0x16
-
-	// TILELOADD TMM2, 128(SI)(DX*1)
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x7b
-	BYTE $0x4b
-	BYTE $0x94
-	BYTE $0x16
-	BYTE $0x80
-	BYTE $0x00
-	BYTE $0x00
-	BYTE $0x00
-
-	// TILELOADD TMM3, 192(SI)(DX*1)
-	BYTE $0xc4
-	BYTE $0xe2
 	BYTE $0x7b
 	BYTE $0x4b
 	BYTE $0x9c
-	BYTE $0x16
-	BYTE $0xc0
-	BYTE $0x00
-	BYTE $0x00
-	BYTE $0x00
-
-	// TDPBSSD TMM4, TMM0, TMM2
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x6b
-	BYTE $0x5e
-	BYTE $0xe0
-
-	// TDPBSSD TMM5, TMM1, TMM2
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x6b
-	BYTE $0x5e
-	BYTE $0xe9
-
-	// TDPBSSD TMM6, TMM0, TMM3
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x63
-	BYTE $0x5e
-	BYTE $0xf0
-
-	// TDPBSSD TMM7, TMM1, TMM3
-	BYTE $0xc4
-	BYTE $0xe2
-	BYTE $0x63
-	BYTE $0x5e
-	BYTE $0xf9
-
-	// y += float(C)·(dw·dx), token by token, for the previous block
-	VMOVUPS      -1152(SI), Z0
-	VMOVUPS      -1088(SI), Z1
-	MOVQ         DI, R15
-	MOVQ         R11, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4096(BX), Z5
-	VCVTDQ2PS    6144(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4160(BX), Z10
-	VCVTDQ2PS    6208(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4224(BX), Z5
-	VCVTDQ2PS    6272(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4288(BX), Z10
-	VCVTDQ2PS    6336(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4352(BX), Z5
-	VCVTDQ2PS    6400(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4416(BX), Z10
-	VCVTDQ2PS    6464(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4480(BX), Z5
-	VCVTDQ2PS    6528(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4544(BX), Z10
-	VCVTDQ2PS    6592(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4608(BX), Z5
-	VCVTDQ2PS    6656(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4672(BX), Z10
-	VCVTDQ2PS    6720(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4736(BX), Z5
-	VCVTDQ2PS    6784(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4800(BX), Z10
-	VCVTDQ2PS    6848(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4864(BX), Z5
-	VCVTDQ2PS    6912(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4928(BX), Z10
-	VCVTDQ2PS    6976(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4992(BX), Z5
-	VCVTDQ2PS    7040(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5056(BX), Z10
-	VCVTDQ2PS    7104(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5120(BX), Z5
-	VCVTDQ2PS    7168(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5184(BX), Z10
-	VCVTDQ2PS    7232(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5248(BX), Z5
-	VCVTDQ2PS    7296(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5312(BX), Z10
-	VCVTDQ2PS    7360(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5376(BX), Z5
-	VCVTDQ2PS    7424(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5440(BX), Z10
-	VCVTDQ2PS    7488(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5504(BX), Z5
-	VCVTDQ2PS    7552(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5568(BX), Z10
-	VCVTDQ2PS    7616(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5632(BX), Z5
-	VCVTDQ2PS    7680(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5696(BX), Z10
-	VCVTDQ2PS    7744(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5760(BX), Z5
-	VCVTDQ2PS    7808(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5824(BX), Z10
-	VCVTDQ2PS    7872(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5888(BX), Z5
-	VCVTDQ2PS    7936(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5952(BX), Z10
-	VCVTDQ2PS    8000(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    6016(BX), Z5
-	VCVTDQ2PS    8064(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    6080(BX), Z10
-	VCVTDQ2PS    8128(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-
-	// TILESTORED 0(BX)(R13*1), TMM4
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0x24
-	BYTE $0x2b
-
-	// TILESTORED 1024(BX)(R13*1), TMM5
-	BYTE $0xc4
-	BYTE $0xa2
-	BYTE $0x7a
-	BYTE $0x4b
-	BYTE $0xac
-	BYTE $0x2b
+	BYTE $0x2c
 	BYTE $0x00
 	BYTE $0x04
 	BYTE $0x00
 	BYTE $0x00
 
-	// TILESTORED 2048(BX)(R13*1), TMM6
+	// TDPBF16PS TMM4, TMM0, TMM2
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x6a
+	BYTE $0x5c
+	BYTE $0xe0
+
+	// TDPBF16PS TMM5, TMM0, TMM3
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x62
+	BYTE $0x5c
+	BYTE $0xe8
+
+	// TDPBF16PS TMM6, TMM1, TMM2
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x6a
+	BYTE $0x5c
+	BYTE $0xf1
+
+	// TDPBF16PS TMM7, TMM1, TMM3
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x62
+	BYTE $0x5c
+	BYTE $0xf9
+	ADDQ $0x40, SI
+	ADDQ $0x40, R9
+	ADDQ $0x00000800, R12
+	DECQ DX
+	JNZ  gemmB32x32AMX_k
+	MOVQ R8, R14
+	SHLQ $0x04, R14
+	ADDQ DI, R14
+
+	// TILESTORED 0(DI)(R8*1), TMM4
 	BYTE $0xc4
 	BYTE $0xa2
 	BYTE $0x7a
 	BYTE $0x4b
-	BYTE $0xb4
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x08
-	BYTE $0x00
-	BYTE $0x00
+	BYTE $0x24
+	BYTE $0x07
 
-	// TILESTORED 3072(BX)(R13*1), TMM7
+	// TILESTORED 64(DI)(R8*1), TMM5
 	BYTE $0xc4
 	BYTE $0xa2
 	BYTE $0x7a
 	BYTE $0x4b
-	BYTE $0xbc
-	BYTE $0x2b
-	BYTE $0x00
-	BYTE $0x0c
-	BYTE $0x00
-	BYTE $0x00
-	ADDQ $0x00000480, SI
-	ADDQ $0x20, R9
-	ADDQ $0x20, R14
-	ADDQ $0x04, R11
-	DECQ CX
-	JNZ  gemmQ32x32AMX_block
+	BYTE $0x6c
+	BYTE $0x07
+	BYTE $0x40
 
-gemmQ32x32AMX_last0:
-	// y += float(C)·(dw·dx), token by token, for the previous block
-	VMOVUPS      -1152(SI), Z0
-	VMOVUPS      -1088(SI), Z1
-	MOVQ         DI, R15
-	MOVQ         R11, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    (BX), Z5
-	VCVTDQ2PS    2048(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    64(BX), Z10
-	VCVTDQ2PS    2112(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    128(BX), Z5
-	VCVTDQ2PS    2176(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    192(BX), Z10
-	VCVTDQ2PS    2240(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    256(BX), Z5
-	VCVTDQ2PS    2304(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    320(BX), Z10
-	VCVTDQ2PS    2368(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    384(BX), Z5
-	VCVTDQ2PS    2432(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    448(BX), Z10
-	VCVTDQ2PS    2496(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    512(BX), Z5
-	VCVTDQ2PS    2560(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    576(BX), Z10
-	VCVTDQ2PS    2624(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    640(BX), Z5
-	VCVTDQ2PS    2688(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    704(BX), Z10
-	VCVTDQ2PS    2752(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    768(BX), Z5
-	VCVTDQ2PS    2816(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    832(BX), Z10
-	VCVTDQ2PS    2880(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    896(BX), Z5
-	VCVTDQ2PS    2944(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    960(BX), Z10
-	VCVTDQ2PS    3008(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1024(BX), Z5
-	VCVTDQ2PS    3072(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1088(BX), Z10
-	VCVTDQ2PS    3136(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1152(BX), Z5
-	VCVTDQ2PS    3200(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1216(BX), Z10
-	VCVTDQ2PS    3264(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1280(BX), Z5
-	VCVTDQ2PS    3328(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1344(BX), Z10
-	VCVTDQ2PS    3392(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1408(BX), Z5
-	VCVTDQ2PS    3456(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1472(BX), Z10
-	VCVTDQ2PS    3520(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1536(BX), Z5
-	VCVTDQ2PS    3584(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1600(BX), Z10
-	VCVTDQ2PS    3648(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1664(BX), Z5
-	VCVTDQ2PS    3712(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1728(BX), Z10
-	VCVTDQ2PS    3776(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1792(BX), Z5
-	VCVTDQ2PS    3840(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1856(BX), Z10
-	VCVTDQ2PS    3904(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    1920(BX), Z5
-	VCVTDQ2PS    3968(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    1984(BX), Z10
-	VCVTDQ2PS    4032(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	JMP          gemmQ32x32AMX_done
+	// TILESTORED 0(R14)(R8*1), TMM6
+	BYTE $0xc4
+	BYTE $0x82
+	BYTE $0x7a
+	BYTE $0x4b
+	BYTE $0x34
+	BYTE $0x06
 
-gemmQ32x32AMX_last1:
-	// y += float(C)·(dw·dx), token by token, for the previous block
-	VMOVUPS      -1152(SI), Z0
-	VMOVUPS      -1088(SI), Z1
-	MOVQ         DI, R15
-	MOVQ         R11, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4096(BX), Z5
-	VCVTDQ2PS    6144(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4160(BX), Z10
-	VCVTDQ2PS    6208(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4224(BX), Z5
-	VCVTDQ2PS    6272(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4288(BX), Z10
-	VCVTDQ2PS    6336(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4352(BX), Z5
-	VCVTDQ2PS    6400(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4416(BX), Z10
-	VCVTDQ2PS    6464(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4480(BX), Z5
-	VCVTDQ2PS    6528(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4544(BX), Z10
-	VCVTDQ2PS    6592(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4608(BX), Z5
-	VCVTDQ2PS    6656(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4672(BX), Z10
-	VCVTDQ2PS    6720(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4736(BX), Z5
-	VCVTDQ2PS    6784(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4800(BX), Z10
-	VCVTDQ2PS    6848(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4864(BX), Z5
-	VCVTDQ2PS    6912(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    4928(BX), Z10
-	VCVTDQ2PS    6976(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    4992(BX), Z5
-	VCVTDQ2PS    7040(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5056(BX), Z10
-	VCVTDQ2PS    7104(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5120(BX), Z5
-	VCVTDQ2PS    7168(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5184(BX), Z10
-	VCVTDQ2PS    7232(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5248(BX), Z5
-	VCVTDQ2PS    7296(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5312(BX), Z10
-	VCVTDQ2PS    7360(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5376(BX), Z5
-	VCVTDQ2PS    7424(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5440(BX), Z10
-	VCVTDQ2PS    7488(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5504(BX), Z5
-	VCVTDQ2PS    7552(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5568(BX), Z10
-	VCVTDQ2PS    7616(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5632(BX), Z5
-	VCVTDQ2PS    7680(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5696(BX), Z10
-	VCVTDQ2PS    7744(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5760(BX), Z5
-	VCVTDQ2PS    7808(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5824(BX), Z10
-	VCVTDQ2PS    7872(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    5888(BX), Z5
-	VCVTDQ2PS    7936(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    5952(BX), Z10
-	VCVTDQ2PS    8000(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z2
-	VMULPS       Z0, Z2, Z3
-	VMULPS       Z1, Z2, Z4
-	VCVTDQ2PS    6016(BX), Z5
-	VCVTDQ2PS    8064(BX), Z6
-	VMULPS       Z3, Z5, Z5
-	VMULPS       Z4, Z6, Z6
-	VADDPS       (R15), Z5, Z5
-	VADDPS       64(R15), Z6, Z6
-	VMOVUPS      Z5, (R15)
-	VMOVUPS      Z6, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
-	VBROADCASTSS -4(AX), Z7
-	VMULPS       Z0, Z7, Z8
-	VMULPS       Z1, Z7, Z9
-	VCVTDQ2PS    6080(BX), Z10
-	VCVTDQ2PS    8128(BX), Z11
-	VMULPS       Z8, Z10, Z10
-	VMULPS       Z9, Z11, Z11
-	VADDPS       (R15), Z10, Z10
-	VADDPS       64(R15), Z11, Z11
-	VMOVUPS      Z10, (R15)
-	VMOVUPS      Z11, 64(R15)
-	ADDQ         R8, R15
-	ADDQ         R12, AX
+	// TILESTORED 64(R14)(R8*1), TMM7
+	BYTE $0xc4
+	BYTE $0x82
+	BYTE $0x7a
+	BYTE $0x4b
+	BYTE $0x7c
+	BYTE $0x06
+	BYTE $0x40
 
-gemmQ32x32AMX_done:
+	// next panel: 32 rows down in a and c
+	MOVQ AX, SI
+	MOVQ R10, AX
+	SHLQ $0x05, AX
+	ADDQ AX, SI
+	MOVQ R8, AX
+	SHLQ $0x05, AX
+	ADDQ AX, DI
+	DECQ BX
+	JNZ  gemmB32x32AMX_panel
+
+gemmB32x32AMX_done:
 	// TILERELEASE
 	BYTE $0xc4
 	BYTE $0xe2
 	BYTE $0x78
 	BYTE $0x49
 	BYTE $0xc0
+	RET
+
+// func toBF16AVX512(dst []uint16, src []float32, scale float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·toBF16AVX512(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVL         $0x00000001, BX
+	VPBROADCASTD BX, Z1
+	MOVL         $0x00007fff, BX
+	VPBROADCASTD BX, Z2
+	SHRQ         $0x04, DX
+	JZ           toBF16AVX512_done
+
+toBF16AVX512_loop:
+	VMULPS  (CX), Z0, Z3
+	VPSRLD  $0x10, Z3, Z4
+	VPANDD  Z1, Z4, Z4
+	VPADDD  Z2, Z4, Z4
+	VPADDD  Z4, Z3, Z3
+	VPSRLD  $0x10, Z3, Z3
+	VPMOVDW Z3, Y3
+	VMOVDQU Y3, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x20, AX
+	DECQ    DX
+	JNZ     toBF16AVX512_loop
+
+toBF16AVX512_done:
+	VZEROUPPER
+	RET
+
+// func pairsBF16AVX512(dst []uint16, src []float32, pairs int)
+// Requires: AVX, AVX512F
+TEXT ·pairsBF16AVX512(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         pairs+48(FP), DX
+	MOVL         $0x00000001, BX
+	VPBROADCASTD BX, Z0
+	MOVL         $0x00007fff, BX
+	VPBROADCASTD BX, Z1
+	MOVL         $0xffff0000, BX
+	VPBROADCASTD BX, Z2
+	SHRQ         $0x04, DX
+	JZ           pairsBF16AVX512_done
+
+pairsBF16AVX512_step:
+	VMOVUPS    (CX), Z3
+	VMOVUPS    128(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, (AX)
+	VMOVUPS    64(CX), Z3
+	VMOVUPS    192(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1024(AX)
+	VMOVUPS    256(CX), Z3
+	VMOVUPS    384(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 64(AX)
+	VMOVUPS    320(CX), Z3
+	VMOVUPS    448(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1088(AX)
+	VMOVUPS    512(CX), Z3
+	VMOVUPS    640(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 128(AX)
+	VMOVUPS    576(CX), Z3
+	VMOVUPS    704(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1152(AX)
+	VMOVUPS    768(CX), Z3
+	VMOVUPS    896(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 192(AX)
+	VMOVUPS    832(CX), Z3
+	VMOVUPS    960(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1216(AX)
+	VMOVUPS    1024(CX), Z3
+	VMOVUPS    1152(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 256(AX)
+	VMOVUPS    1088(CX), Z3
+	VMOVUPS    1216(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1280(AX)
+	VMOVUPS    1280(CX), Z3
+	VMOVUPS    1408(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 320(AX)
+	VMOVUPS    1344(CX), Z3
+	VMOVUPS    1472(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1344(AX)
+	VMOVUPS    1536(CX), Z3
+	VMOVUPS    1664(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 384(AX)
+	VMOVUPS    1600(CX), Z3
+	VMOVUPS    1728(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1408(AX)
+	VMOVUPS    1792(CX), Z3
+	VMOVUPS    1920(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 448(AX)
+	VMOVUPS    1856(CX), Z3
+	VMOVUPS    1984(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1472(AX)
+	VMOVUPS    2048(CX), Z3
+	VMOVUPS    2176(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 512(AX)
+	VMOVUPS    2112(CX), Z3
+	VMOVUPS    2240(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1536(AX)
+	VMOVUPS    2304(CX), Z3
+	VMOVUPS    2432(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 576(AX)
+	VMOVUPS    2368(CX), Z3
+	VMOVUPS    2496(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1600(AX)
+	VMOVUPS    2560(CX), Z3
+	VMOVUPS    2688(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 640(AX)
+	VMOVUPS    2624(CX), Z3
+	VMOVUPS    2752(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1664(AX)
+	VMOVUPS    2816(CX), Z3
+	VMOVUPS    2944(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 704(AX)
+	VMOVUPS    2880(CX), Z3
+	VMOVUPS    3008(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1728(AX)
+	VMOVUPS    3072(CX), Z3
+	VMOVUPS    3200(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 768(AX)
+	VMOVUPS    3136(CX), Z3
+	VMOVUPS    3264(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1792(AX)
+	VMOVUPS    3328(CX), Z3
+	VMOVUPS    3456(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 832(AX)
+	VMOVUPS    3392(CX), Z3
+	VMOVUPS    3520(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1856(AX)
+	VMOVUPS    3584(CX), Z3
+	VMOVUPS    3712(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 896(AX)
+	VMOVUPS    3648(CX), Z3
+	VMOVUPS    3776(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1920(AX)
+	VMOVUPS    3840(CX), Z3
+	VMOVUPS    3968(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 960(AX)
+	VMOVUPS    3904(CX), Z3
+	VMOVUPS    4032(CX), Z4
+	VPSRLD     $0x10, Z3, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z3, Z3
+	VPSRLD     $0x10, Z4, Z5
+	VPANDD     Z0, Z5, Z5
+	VPADDD     Z1, Z5, Z5
+	VPADDD     Z5, Z4, Z4
+	VPSRLD     $0x10, Z3, Z3
+	VPTERNLOGD $0xf8, Z2, Z4, Z3
+	VMOVDQU32  Z3, 1984(AX)
+	ADDQ       $0x00001000, CX
+	ADDQ       $0x00000800, AX
+	DECQ       DX
+	JNZ        pairsBF16AVX512_step
+
+pairsBF16AVX512_done:
+	VZEROUPPER
+	RET
+
+// func packB32F32AVX512(dst []uint16, w []byte, rb int, ksteps int)
+// Requires: AVX, AVX512F
+TEXT ·packB32F32AVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         w_base+24(FP), CX
+	MOVQ         rb+48(FP), DX
+	MOVQ         ksteps+56(FP), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z0
+	MOVL         $0x00007fff, SI
+	VPBROADCASTD SI, Z1
+	VPSLLD       $0x06, iota32<>+0(SB), Z2
+	TESTQ        BX, BX
+	JZ           packB32F32AVX512_done
+	XORQ         SI, SI
+
+packB32F32AVX512_row:
+	MOVQ  SI, DI
+	IMULQ DX, DI
+	ADDQ  CX, DI
+	MOVQ  SI, R8
+	SHRQ  $0x04, R8
+	SHLQ  $0x0a, R8
+	MOVQ  SI, R9
+	ANDQ  $0x0f, R9
+	LEAQ  (R8)(R9*4), R8
+	ADDQ  AX, R8
+	MOVQ  BX, R9
+
+packB32F32AVX512_step:
+	VMOVUPS      (DI), Z3
+	VMOVUPS      64(DI), Z4
+	VPSRLD       $0x10, Z3, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z3, Z3
+	VPSRLD       $0x10, Z4, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z4, Z4
+	VPSRLD       $0x10, Z3, Z3
+	VPSRLD       $0x10, Z4, Z4
+	VPMOVDW      Z3, Y6
+	VPMOVDW      Z4, Y3
+	VINSERTI64X4 $0x01, Y3, Z6, Z3
+	KXNORW       K1, K1, K1
+	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
+	ADDQ         $0x80, DI
+	ADDQ         $0x00000800, R8
+	DECQ         R9
+	JNZ          packB32F32AVX512_step
+	INCQ         SI
+	CMPQ         SI, $0x20
+	JNE          packB32F32AVX512_row
+
+packB32F32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func packB32F16AVX512(dst []uint16, w []byte, rb int, ksteps int)
+// Requires: AVX, AVX512F
+TEXT ·packB32F16AVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         w_base+24(FP), CX
+	MOVQ         rb+48(FP), DX
+	MOVQ         ksteps+56(FP), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z0
+	MOVL         $0x00007fff, SI
+	VPBROADCASTD SI, Z1
+	VPSLLD       $0x06, iota32<>+0(SB), Z2
+	TESTQ        BX, BX
+	JZ           packB32F16AVX512_done
+	XORQ         SI, SI
+
+packB32F16AVX512_row:
+	MOVQ  SI, DI
+	IMULQ DX, DI
+	ADDQ  CX, DI
+	MOVQ  SI, R8
+	SHRQ  $0x04, R8
+	SHLQ  $0x0a, R8
+	MOVQ  SI, R9
+	ANDQ  $0x0f, R9
+	LEAQ  (R8)(R9*4), R8
+	ADDQ  AX, R8
+	MOVQ  BX, R9
+
+packB32F16AVX512_step:
+	VCVTPH2PS    (DI), Z3
+	VCVTPH2PS    32(DI), Z4
+	VPSRLD       $0x10, Z3, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z3, Z3
+	VPSRLD       $0x10, Z4, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z4, Z4
+	VPSRLD       $0x10, Z3, Z3
+	VPSRLD       $0x10, Z4, Z4
+	VPMOVDW      Z3, Y6
+	VPMOVDW      Z4, Y3
+	VINSERTI64X4 $0x01, Y3, Z6, Z3
+	KXNORW       K1, K1, K1
+	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
+	ADDQ         $0x40, DI
+	ADDQ         $0x00000800, R8
+	DECQ         R9
+	JNZ          packB32F16AVX512_step
+	INCQ         SI
+	CMPQ         SI, $0x20
+	JNE          packB32F16AVX512_row
+
+packB32F16AVX512_done:
+	VZEROUPPER
+	RET
+
+// func packB32BF16AVX512(dst []uint16, w []byte, rb int, ksteps int)
+// Requires: AVX, AVX512F
+TEXT ·packB32BF16AVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         w_base+24(FP), CX
+	MOVQ         rb+48(FP), DX
+	MOVQ         ksteps+56(FP), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z0
+	MOVL         $0x00007fff, SI
+	VPBROADCASTD SI, Z1
+	VPSLLD       $0x06, iota32<>+0(SB), Z2
+	TESTQ        BX, BX
+	JZ           packB32BF16AVX512_done
+	XORQ         SI, SI
+
+packB32BF16AVX512_row:
+	MOVQ  SI, DI
+	IMULQ DX, DI
+	ADDQ  CX, DI
+	MOVQ  SI, R8
+	SHRQ  $0x04, R8
+	SHLQ  $0x0a, R8
+	MOVQ  SI, R9
+	ANDQ  $0x0f, R9
+	LEAQ  (R8)(R9*4), R8
+	ADDQ  AX, R8
+	MOVQ  BX, R9
+
+packB32BF16AVX512_step:
+	VPMOVZXWD    (DI), Z3
+	VPMOVZXWD    32(DI), Z4
+	VPSLLD       $0x10, Z3, Z3
+	VPSLLD       $0x10, Z4, Z4
+	VPSRLD       $0x10, Z3, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z3, Z3
+	VPSRLD       $0x10, Z4, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z4, Z4
+	VPSRLD       $0x10, Z3, Z3
+	VPSRLD       $0x10, Z4, Z4
+	VPMOVDW      Z3, Y6
+	VPMOVDW      Z4, Y3
+	VINSERTI64X4 $0x01, Y3, Z6, Z3
+	KXNORW       K1, K1, K1
+	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
+	ADDQ         $0x40, DI
+	ADDQ         $0x00000800, R8
+	DECQ         R9
+	JNZ          packB32BF16AVX512_step
+	INCQ         SI
+	CMPQ         SI, $0x20
+	JNE          packB32BF16AVX512_row
+
+packB32BF16AVX512_done:
+	VZEROUPPER
+	RET
+
+// func packB32Q8AVX512(dst []uint16, w []byte, rb int, ksteps int)
+// Requires: AVX, AVX512F, F16C
+TEXT ·packB32Q8AVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         w_base+24(FP), CX
+	MOVQ         rb+48(FP), DX
+	MOVQ         ksteps+56(FP), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z0
+	MOVL         $0x00007fff, SI
+	VPBROADCASTD SI, Z1
+	VPSLLD       $0x06, iota32<>+0(SB), Z2
+	TESTQ        BX, BX
+	JZ           packB32Q8AVX512_done
+	XORQ         SI, SI
+
+packB32Q8AVX512_row:
+	MOVQ  SI, DI
+	IMULQ DX, DI
+	ADDQ  CX, DI
+	MOVQ  SI, R8
+	SHRQ  $0x04, R8
+	SHLQ  $0x0a, R8
+	MOVQ  SI, R9
+	ANDQ  $0x0f, R9
+	LEAQ  (R8)(R9*4), R8
+	ADDQ  AX, R8
+	MOVQ  BX, R9
+
+packB32Q8AVX512_step:
+	MOVWLZX      (DI), R10
+	VMOVD        R10, X3
+	VCVTPH2PS    X3, X3
+	VBROADCASTSS X3, Z5
+	VPMOVSXBD    2(DI), Z3
+	VPMOVSXBD    18(DI), Z4
+	VCVTDQ2PS    Z3, Z3
+	VCVTDQ2PS    Z4, Z4
+	VMULPS       Z5, Z3, Z3
+	VMULPS       Z5, Z4, Z4
+	VPSRLD       $0x10, Z3, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z3, Z3
+	VPSRLD       $0x10, Z4, Z5
+	VPANDD       Z0, Z5, Z5
+	VPADDD       Z1, Z5, Z5
+	VPADDD       Z5, Z4, Z4
+	VPSRLD       $0x10, Z3, Z3
+	VPSRLD       $0x10, Z4, Z4
+	VPMOVDW      Z3, Y6
+	VPMOVDW      Z4, Y3
+	VINSERTI64X4 $0x01, Y3, Z6, Z3
+	KXNORW       K1, K1, K1
+	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
+	ADDQ         $0x22, DI
+	ADDQ         $0x00000800, R8
+	DECQ         R9
+	JNZ          packB32Q8AVX512_step
+	INCQ         SI
+	CMPQ         SI, $0x20
+	JNE          packB32Q8AVX512_row
+
+packB32Q8AVX512_done:
+	VZEROUPPER
+	RET
+
+// func packB32Q4AVX512(dst []uint16, w []byte, rb int, ksteps int)
+// Requires: AVX, AVX512F, F16C
+TEXT ·packB32Q4AVX512(SB), NOSPLIT, $0-64
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         w_base+24(FP), CX
+	MOVQ         rb+48(FP), DX
+	MOVQ         ksteps+56(FP), BX
+	MOVL         $0x00000001, SI
+	VPBROADCASTD SI, Z0
+	MOVL         $0x00007fff, SI
+	VPBROADCASTD SI, Z1
+	VPSLLD       $0x06, iota32<>+0(SB), Z2
+	MOVL         $0x0000000f, SI
+	VPBROADCASTD SI, Z3
+	MOVL         $0x00000008, SI
+	VPBROADCASTD SI, Z4
+	TESTQ        BX, BX
+	JZ           packB32Q4AVX512_done
+	XORQ         SI, SI
+
+packB32Q4AVX512_row:
+	MOVQ  SI, DI
+	IMULQ DX, DI
+	ADDQ  CX, DI
+	MOVQ  SI, R8
+	SHRQ  $0x04, R8
+	SHLQ  $0x0a, R8
+	MOVQ  SI, R9
+	ANDQ  $0x0f, R9
+	LEAQ  (R8)(R9*4), R8
+	ADDQ  AX, R8
+	MOVQ  BX, R9
+
+packB32Q4AVX512_step:
+	MOVWLZX      (DI), R10
+	VMOVD        R10, X5
+	VCVTPH2PS    X5, X5
+	VBROADCASTSS X5, Z7
+	VPMOVZXBD    2(DI), Z5
+	VPSRLD       $0x04, Z5, Z6
+	VPANDD       Z3, Z5, Z5
+	VPSUBD       Z4, Z5, Z5
+	VPSUBD       Z4, Z6, Z6
+	VCVTDQ2PS    Z5, Z5
+	VCVTDQ2PS    Z6, Z6
+	VMULPS       Z7, Z5, Z5
+	VMULPS       Z7, Z6, Z6
+	VPSRLD       $0x10, Z5, Z7
+	VPANDD       Z0, Z7, Z7
+	VPADDD       Z1, Z7, Z7
+	VPADDD       Z7, Z5, Z5
+	VPSRLD       $0x10, Z6, Z7
+	VPANDD       Z0, Z7, Z7
+	VPADDD       Z1, Z7, Z7
+	VPADDD       Z7, Z6, Z6
+	VPSRLD       $0x10, Z5, Z5
+	VPSRLD       $0x10, Z6, Z6
+	VPMOVDW      Z5, Y8
+	VPMOVDW      Z6, Y5
+	VINSERTI64X4 $0x01, Y5, Z8, Z5
+	KXNORW       K1, K1, K1
+	VPSCATTERDD  Z5, K1, (R8)(Z2*1)
+	ADDQ         $0x12, DI
+	ADDQ         $0x00000800, R8
+	DECQ         R9
+	JNZ          packB32Q4AVX512_step
+	INCQ         SI
+	CMPQ         SI, $0x20
+	JNE          packB32Q4AVX512_row
+
+packB32Q4AVX512_done:
 	VZEROUPPER
 	RET
 
@@ -3342,212 +2125,6 @@ packQ32Q4AVX512_block:
 	JNZ        packQ32Q4AVX512_block
 
 packQ32Q4AVX512_done:
-	VZEROUPPER
-	RET
-
-// func packQ32Q8SAVX512(dst []byte, w []byte, rb int, nb int)
-// Requires: AVX, AVX512F
-TEXT ·packQ32Q8SAVX512(SB), NOSPLIT, $0-64
-	MOVQ         dst_base+0(FP), AX
-	MOVQ         w_base+24(FP), CX
-	MOVQ         rb+48(FP), DX
-	MOVQ         nb+56(FP), BX
-	MOVQ         DX, SI
-	SHLQ         $0x04, SI
-	ADDQ         CX, SI
-	VPBROADCASTD DX, Z0
-	VPMULLD      iota32<>+0(SB), Z0, Z0
-	MOVL         $0x80808080, DX
-	VPBROADCASTD DX, Z1
-	KXNORW       K1, K1, K1
-	TESTQ        BX, BX
-	JZ           packQ32Q8SAVX512_done
-
-packQ32Q8SAVX512_block:
-	// scales of rows 16h..16h+15
-	KMOVW      K1, K2
-	VPGATHERDD (CX)(Z0*1), K2, Z2
-	VPMOVDW    Z2, Y1
-	VCVTPH2PS  Y1, Z1
-	VMOVUPS    Z1, (AX)
-	KMOVW      K1, K2
-	VPGATHERDD 2(CX)(Z0*1), K2, Z3
-	VMOVDQU32  Z3, 128(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 6(CX)(Z0*1), K2, Z4
-	VMOVDQU32  Z4, 256(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 10(CX)(Z0*1), K2, Z5
-	VMOVDQU32  Z5, 384(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 14(CX)(Z0*1), K2, Z6
-	VMOVDQU32  Z6, 512(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 18(CX)(Z0*1), K2, Z7
-	VMOVDQU32  Z7, 640(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 22(CX)(Z0*1), K2, Z8
-	VMOVDQU32  Z8, 768(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 26(CX)(Z0*1), K2, Z9
-	VMOVDQU32  Z9, 896(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 30(CX)(Z0*1), K2, Z10
-	VMOVDQU32  Z10, 1024(AX)
-
-	// scales of rows 16h..16h+15
-	KMOVW      K1, K2
-	VPGATHERDD (SI)(Z0*1), K2, Z11
-	VPMOVDW    Z11, Y1
-	VCVTPH2PS  Y1, Z1
-	VMOVUPS    Z1, 64(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 2(SI)(Z0*1), K2, Z12
-	VMOVDQU32  Z12, 192(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 6(SI)(Z0*1), K2, Z13
-	VMOVDQU32  Z13, 320(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 10(SI)(Z0*1), K2, Z14
-	VMOVDQU32  Z14, 448(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 14(SI)(Z0*1), K2, Z15
-	VMOVDQU32  Z15, 576(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 18(SI)(Z0*1), K2, Z16
-	VMOVDQU32  Z16, 704(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 22(SI)(Z0*1), K2, Z17
-	VMOVDQU32  Z17, 832(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 26(SI)(Z0*1), K2, Z18
-	VMOVDQU32  Z18, 960(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 30(SI)(Z0*1), K2, Z19
-	VMOVDQU32  Z19, 1088(AX)
-	ADDQ       $0x00000022, CX
-	ADDQ       $0x00000022, SI
-	ADDQ       $0x00000480, AX
-	DECQ       BX
-	JNZ        packQ32Q8SAVX512_block
-
-packQ32Q8SAVX512_done:
-	VZEROUPPER
-	RET
-
-// func packQ32Q4SAVX512(dst []byte, w []byte, rb int, nb int)
-// Requires: AVX, AVX512BW, AVX512F
-TEXT ·packQ32Q4SAVX512(SB), NOSPLIT, $0-64
-	MOVQ         dst_base+0(FP), AX
-	MOVQ         w_base+24(FP), CX
-	MOVQ         rb+48(FP), DX
-	MOVQ         nb+56(FP), BX
-	MOVQ         DX, SI
-	SHLQ         $0x04, SI
-	ADDQ         CX, SI
-	VPBROADCASTD DX, Z0
-	VPMULLD      iota32<>+0(SB), Z0, Z0
-	MOVL         $0x0f0f0f0f, DX
-	VPBROADCASTD DX, Z1
-	MOVL         $0x08080808, DX
-	VPBROADCASTD DX, Z2
-	KXNORW       K1, K1, K1
-	TESTQ        BX, BX
-	JZ           packQ32Q4SAVX512_done
-
-packQ32Q4SAVX512_block:
-	// scales of rows 16h..16h+15
-	KMOVW      K1, K2
-	VPGATHERDD (CX)(Z0*1), K2, Z3
-	VPMOVDW    Z3, Y4
-	VCVTPH2PS  Y4, Z4
-	VMOVUPS    Z4, (AX)
-	KMOVW      K1, K2
-	VPGATHERDD 2(CX)(Z0*1), K2, Z5
-	VPSRLW     $0x04, Z5, Z4
-	VPANDD     Z1, Z5, Z5
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z5, Z5
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z5, 128(AX)
-	VMOVDQU32  Z4, 640(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 6(CX)(Z0*1), K2, Z6
-	VPSRLW     $0x04, Z6, Z4
-	VPANDD     Z1, Z6, Z6
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z6, Z6
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z6, 256(AX)
-	VMOVDQU32  Z4, 768(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 10(CX)(Z0*1), K2, Z7
-	VPSRLW     $0x04, Z7, Z4
-	VPANDD     Z1, Z7, Z7
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z7, Z7
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z7, 384(AX)
-	VMOVDQU32  Z4, 896(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 14(CX)(Z0*1), K2, Z8
-	VPSRLW     $0x04, Z8, Z4
-	VPANDD     Z1, Z8, Z8
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z8, Z8
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z8, 512(AX)
-	VMOVDQU32  Z4, 1024(AX)
-
-	// scales of rows 16h..16h+15
-	KMOVW      K1, K2
-	VPGATHERDD (SI)(Z0*1), K2, Z9
-	VPMOVDW    Z9, Y4
-	VCVTPH2PS  Y4, Z4
-	VMOVUPS    Z4, 64(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 2(SI)(Z0*1), K2, Z10
-	VPSRLW     $0x04, Z10, Z4
-	VPANDD     Z1, Z10, Z10
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z10, Z10
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z10, 192(AX)
-	VMOVDQU32  Z4, 704(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 6(SI)(Z0*1), K2, Z11
-	VPSRLW     $0x04, Z11, Z4
-	VPANDD     Z1, Z11, Z11
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z11, Z11
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z11, 320(AX)
-	VMOVDQU32  Z4, 832(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 10(SI)(Z0*1), K2, Z12
-	VPSRLW     $0x04, Z12, Z4
-	VPANDD     Z1, Z12, Z12
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z12, Z12
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z12, 448(AX)
-	VMOVDQU32  Z4, 960(AX)
-	KMOVW      K1, K2
-	VPGATHERDD 14(SI)(Z0*1), K2, Z13
-	VPSRLW     $0x04, Z13, Z4
-	VPANDD     Z1, Z13, Z13
-	VPANDD     Z1, Z4, Z4
-	VPSUBB     Z2, Z13, Z13
-	VPSUBB     Z2, Z4, Z4
-	VMOVDQU32  Z13, 576(AX)
-	VMOVDQU32  Z4, 1088(AX)
-	ADDQ       $0x00000012, CX
-	ADDQ       $0x00000012, SI
-	ADDQ       $0x00000480, AX
-	DECQ       BX
-	JNZ        packQ32Q4SAVX512_block
-
-packQ32Q4SAVX512_done:
 	VZEROUPPER
 	RET
 

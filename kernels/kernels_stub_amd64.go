@@ -39,10 +39,45 @@ func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 //go:noescape
 func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 
-// gemmQ32x32AMX computes a 32-token × 32-row tile of a quantized matrix product on AMX (see gemmq_amx.go).
+// gemmB32x32AMX computes 32×32 tiles of a bfloat16 matrix product on AMX (see gemmb_amx.go).
 //
 //go:noescape
-func gemmQ32x32AMX(y []float32, ystride int, pw []byte, xq []int8, xstride int, xd []float32, xdstride int, nb int, cfg *[64]byte, ct []int32)
+func gemmB32x32AMX(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)
+
+// toBF16AVX512 rounds src·scale to bfloat16 (len(src) a multiple of 16).
+//
+//go:noescape
+func toBF16AVX512(dst []uint16, src []float32, scale float32)
+
+// pairsBF16AVX512 packs pairs of 32-float rows as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).
+//
+//go:noescape
+func pairsBF16AVX512(dst []uint16, src []float32, pairs int)
+
+// packB32F32AVX512 packs 32 rows of F32 weights as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).
+//
+//go:noescape
+func packB32F32AVX512(dst []uint16, w []byte, rb int, ksteps int)
+
+// packB32F16AVX512 packs 32 rows of F16 weights as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).
+//
+//go:noescape
+func packB32F16AVX512(dst []uint16, w []byte, rb int, ksteps int)
+
+// packB32BF16AVX512 packs 32 rows of BF16 weights as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).
+//
+//go:noescape
+func packB32BF16AVX512(dst []uint16, w []byte, rb int, ksteps int)
+
+// packB32Q8AVX512 packs 32 rows of Q8 weights as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).
+//
+//go:noescape
+func packB32Q8AVX512(dst []uint16, w []byte, rb int, ksteps int)
+
+// packB32Q4AVX512 packs 32 rows of Q4 weights as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).
+//
+//go:noescape
+func packB32Q4AVX512(dst []uint16, w []byte, rb int, ksteps int)
 
 // quantQ8AVX512 quantizes len(d) blocks of 32 activations to Q8_0 (see quant.go).
 //
@@ -58,16 +93,6 @@ func packQ32Q8AVX512(dst []byte, w []byte, rb int, nb int)
 //
 //go:noescape
 func packQ32Q4AVX512(dst []byte, w []byte, rb int, nb int)
-
-// packQ32Q8SAVX512 packs 32 rows of quantized weights as signed bytes for gemmQ32x32AMX (see quant.go).
-//
-//go:noescape
-func packQ32Q8SAVX512(dst []byte, w []byte, rb int, nb int)
-
-// packQ32Q4SAVX512 packs 32 rows of quantized weights as signed bytes for gemmQ32x32AMX (see quant.go).
-//
-//go:noescape
-func packQ32Q4SAVX512(dst []byte, w []byte, rb int, nb int)
 
 // gemmF32x12AVX512 computes a 32-row × 12-token tile of a float matrix product (see gemmf.go).
 //

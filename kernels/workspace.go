@@ -12,7 +12,16 @@ import (
 // After the first call with the largest shapes its methods allocate nothing.
 // A Workspace serves one goroutine at a time.
 type Workspace struct {
-	Pool    *Pool
+	Pool *Pool
+
+	// AllowBF16 lets matrix products of 32 or more tokens round both
+	// operands to bfloat16 (8 significant bits) and run on AMX tiles with
+	// float32 sums, where the CPU has AMX-BF16. For callers whose accuracy
+	// budget is already that of a half-precision or quantized model.
+	AllowBF16 bool
+	xb        []uint16 // the bfloat16 path's tokens
+	bt        bTask
+
 	acts    q8Acts
 	panel   qPanel
 	prep    prepTask
@@ -54,6 +63,10 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		panic(fmt.Sprintf("kernels: MatMul %q %v: x %d y %d data %d too short for n=%d",
 			w.Name, w.Shape, len(x), len(y), len(w.Data), n))
 	}
+	if ws.useB(n, rows) && bTypeOK(w.Type, k) {
+		ws.matmulB(y, x, n, w)
+		return
+	}
 	m := &ws.mm
 	*m = matmulTask{y: y, x: x, n: n, k: k, rows: rows, typ: w.Type, data: w.Data}
 	switch w.Type {
@@ -63,15 +76,6 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		}
 		m.acts = &ws.acts
 		ws.prep = prepTask{a: &ws.acts, x: x}
-		if impl.gemmQA != nil && n >= amxMinTokens && rows >= gemmRows {
-			ws.acts.sizePadded(n, k)
-			ws.Pool.Run(n, 8, &ws.prep) // quantize the tokens in parallel
-			ws.prep = prepTask{}
-			m.amx, m.scratch = true, ws.scratch
-			ws.Pool.Run(rows, gemmRows, m)
-			*m = matmulTask{}
-			return
-		}
 		ws.acts.size(n, k)
 		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
 			ws.prep.off = 128
@@ -118,7 +122,6 @@ type matmulTask struct {
 	scratch    []workerScratch // claimed one per Run through next
 	next       atomic.Int32
 	floatTiles bool      // the packed float path
-	amx        bool      // the AMX quantized path
 	xpanel     []float32 // its packed tokens
 }
 
@@ -129,11 +132,6 @@ func (m *matmulTask) Run(lo, hi int) {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
 		gemmQ(impl.gemmQ, m.y, rows, m.data, rb, m.typ == tensor.Q4_0, m.panel, s, lo, hi)
 		lo += (hi - lo) / gemmRows * gemmRows // rows past the last whole panel go per token
-	}
-	if m.amx {
-		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
-		gemmQA(m.y, rows, m.data, rb, m.typ == tensor.Q4_0, m.acts, s, lo, hi)
-		lo += (hi - lo) / gemmRows * gemmRows
 	}
 	if m.floatTiles {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/t5go/t5go/kernels"
+	"github.com/t5go/t5go/tensor"
 )
 
 // VisionState holds the activations of the SigLIP tower for one image at a
@@ -36,14 +37,30 @@ func (m *Model) NewVisionState(pool *kernels.Pool) (*VisionState, error) {
 	side := vc.ImageSize / vc.PatchSize
 	P, C := side*side, vc.Hidden
 	M := m.Config.MMTokensPerImage
-	return &VisionState{
+	vs := &VisionState{
 		m: m, ws: kernels.NewWorkspace(pool),
 		patches: make([]float32, P*3*vc.PatchSize*vc.PatchSize),
 		x:       make([]float32, P*C), h: make([]float32, P*C), o: make([]float32, P*C),
 		q: make([]float32, P*C), k: make([]float32, P*C), v: make([]float32, P*C), att: make([]float32, P*C),
 		up:     make([]float32, P*vc.FFN),
 		pooled: make([]float32, M*C), normed: make([]float32, M*C),
-	}, nil
+	}
+	if len(m.Vision.Layers) > 0 && bf16Budget(m.Vision.Layers[0].Q.Type) {
+		vs.ws.AllowBF16, vs.attn.BF16 = true, true
+	}
+	return vs, nil
+}
+
+// bf16Budget reports whether weights of type t leave room to round the
+// operands of large products to bfloat16 (8 significant bits) on AMX: true
+// for quantized and bfloat16 weights. f16 keeps float32 products, which
+// its 1e-2 agreement with transformers needs; f32 keeps them too.
+func bf16Budget(t tensor.Type) bool {
+	switch t {
+	case tensor.Q8_0, tensor.Q4_0, tensor.BF16:
+		return true
+	}
+	return false
 }
 
 func (vs *VisionState) trace(name string, layer int, x []float32) {

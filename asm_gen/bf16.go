@@ -1,0 +1,221 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Conversions to bfloat16 for the AMX tile unit, rounding to nearest even
+// with integer arithmetic (VCVTNE2PS2BF16 is missing from Go's assembler):
+// bits + 0x7fff + (bit 16 of bits), then the high 16 bits. Specs:
+// toBF16Generic and pairsBF16Generic in ../kernels/gemmb_amx.go.
+func bf16Kernels() {
+	toBF16()
+	pairsBF16()
+}
+
+// roundBF16 leaves in v the float32 bits of v rounded to bfloat16 in the
+// high half (the low half is garbage); one and bias hold 1 and 0x7fff.
+func roundBF16(v, one, bias VecVirtual) {
+	t := ZMM()
+	VPSRLD(U8(16), v, t)
+	VPANDD(one, t, t)
+	VPADDD(bias, t, t)
+	VPADDD(t, v, v)
+}
+
+func bf16Consts() (one, bias VecVirtual) {
+	g := GP32()
+	one, bias = ZMM(), ZMM()
+	MOVL(U32(1), g)
+	VPBROADCASTD(g, one)
+	MOVL(U32(0x7fff), g)
+	VPBROADCASTD(g, bias)
+	return one, bias
+}
+
+// toBF16: dst[i] = bf16(src[i]·scale) for i < len(src), a multiple of 16.
+func toBF16() {
+	name := "toBF16AVX512"
+	TEXT(name, NOSPLIT, "func(dst []uint16, src []float32, scale float32)")
+	Pragma("noescape")
+	Doc(name + " rounds src·scale to bfloat16 (len(src) a multiple of 16).")
+	dp := Load(Param("dst").Base(), GP64())
+	sp := Load(Param("src").Base(), GP64())
+	n := Load(Param("src").Len(), GP64())
+	sx := Load(Param("scale"), XMM())
+	sc := ZMM()
+	VBROADCASTSS(sx, sc)
+	one, bias := bf16Consts()
+	SHRQ(U8(4), n)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_loop")
+	v := ZMM()
+	VMULPS(Mem{Base: sp}, sc, v)
+	roundBF16(v, one, bias)
+	VPSRLD(U8(16), v, v)
+	h := YMM()
+	VPMOVDW(v, h)
+	VMOVDQU(h, Mem{Base: dp})
+	ADDQ(U8(64), sp)
+	ADDQ(U8(32), dp)
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// pairsBF16 packs rows of 32 floats as the B operand of gemmB32x32AMX:
+// rows 2p and 2p+1 become row p%16 of k-step p/16, element j holding the
+// pair (row 2p [j], row 2p+1 [j]); columns 0-15 in the first KiB of the
+// k-step, 16-31 in the second. pairs is a multiple of 16.
+func pairsBF16() {
+	name := "pairsBF16AVX512"
+	TEXT(name, NOSPLIT, "func(dst []uint16, src []float32, pairs int)")
+	Pragma("noescape")
+	Doc(name + " packs pairs of 32-float rows as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).")
+	dp := Load(Param("dst").Base(), GP64())
+	sp := Load(Param("src").Base(), GP64())
+	n := Load(Param("pairs"), GP64())
+	one, bias := bf16Consts()
+	g := GP32()
+	hiMask := ZMM()
+	MOVL(U32(0xffff0000), g)
+	VPBROADCASTD(g, hiMask)
+	SHRQ(U8(4), n)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_step")
+	for p := 0; p < 16; p++ {
+		for half := 0; half < 2; half++ {
+			lo, hi := ZMM(), ZMM()
+			VMOVUPS(Mem{Base: sp}.Offset(256*p+64*half), lo)
+			VMOVUPS(Mem{Base: sp}.Offset(256*p+128+64*half), hi)
+			roundBF16(lo, one, bias)
+			roundBF16(hi, one, bias)
+			VPSRLD(U8(16), lo, lo)
+			VPTERNLOGD(U8(0xf8), hiMask, hi, lo) // lo | (hi & mask)
+			VMOVDQU32(lo, Mem{Base: dp}.Offset(1024*half+64*p))
+		}
+	}
+	ADDQ(U32(16*256), sp)
+	ADDQ(U32(2048), dp)
+	DECQ(n)
+	JNZ(LabelRef(name + "_step"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// packB32 kernels pack 32 weight rows (rb bytes apart) of ksteps whole
+// k-steps of 32 elements as gemmB32x32AMX's B operand: per k-step 2 KiB,
+// rows 0-15 then 16-31, each element p of row r the bfloat16 pair of its
+// elements 2p, 2p+1 — a scatter of each row's 16 pairs down one column.
+// Spec: packRowsB in ../kernels/gemmb_amx.go (dequantRow, then bf16).
+func packBKernels() {
+	for _, typ := range []string{"F32", "F16", "BF16", "Q8", "Q4"} {
+		packB32(typ)
+	}
+}
+
+func packB32(typ string) {
+	name := "packB32" + typ + "AVX512"
+	TEXT(name, NOSPLIT, "func(dst []uint16, w []byte, rb int, ksteps int)")
+	Pragma("noescape")
+	Doc(name + " packs 32 rows of " + typ + " weights as bfloat16 pairs for gemmB32x32AMX (see gemmb_amx.go).")
+	dp := Load(Param("dst").Base(), GP64())
+	wp := Load(Param("w").Base(), GP64())
+	rb := Load(Param("rb"), GP64())
+	ks := Load(Param("ksteps"), GP64())
+	one, bias := bf16Consts()
+	idx := ZMM()
+	VPSLLD(U8(6), iota32, idx) // element p goes 64 bytes down per pair
+	step := map[string]int{"F32": 128, "F16": 64, "BF16": 64, "Q8": 34, "Q4": 18}[typ]
+	lo4, e8 := ZMM(), ZMM()
+	if typ == "Q4" {
+		g := GP32()
+		MOVL(U32(15), g)
+		VPBROADCASTD(g, lo4)
+		MOVL(U32(8), g)
+		VPBROADCASTD(g, e8)
+	}
+	TESTQ(ks, ks)
+	JZ(LabelRef(name + "_done"))
+	r := GP64()
+	XORQ(r, r)
+	Label(name + "_row")
+	// src: row r; out: dst + (r/16)·1024 + (r%16)·4
+	src, out, t := GP64(), GP64(), GP64()
+	MOVQ(r, src)
+	IMULQ(rb, src)
+	ADDQ(wp, src)
+	MOVQ(r, out)
+	SHRQ(U8(4), out)
+	SHLQ(U8(10), out)
+	MOVQ(r, t)
+	ANDQ(U8(15), t)
+	LEAQ(Mem{Base: out, Index: t, Scale: 4}, out)
+	ADDQ(dp, out)
+	n := GP64()
+	MOVQ(ks, n)
+	Label(name + "_step")
+	v0, v1 := ZMM(), ZMM()
+	switch typ {
+	case "F32":
+		VMOVUPS(Mem{Base: src}, v0)
+		VMOVUPS(Mem{Base: src}.Offset(64), v1)
+	case "F16":
+		VCVTPH2PS(Mem{Base: src}, v0)
+		VCVTPH2PS(Mem{Base: src}.Offset(32), v1)
+	case "BF16":
+		VPMOVZXWD(Mem{Base: src}, v0)
+		VPMOVZXWD(Mem{Base: src}.Offset(32), v1)
+		VPSLLD(U8(16), v0, v0)
+		VPSLLD(U8(16), v1, v1)
+	case "Q8", "Q4":
+		g := GP32()
+		MOVWLZX(Mem{Base: src}, g)
+		sx := XMM()
+		VMOVD(g, sx)
+		VCVTPH2PS(sx, sx)
+		d := ZMM()
+		VBROADCASTSS(sx, d)
+		if typ == "Q8" {
+			VPMOVSXBD(Mem{Base: src}.Offset(2), v0)
+			VPMOVSXBD(Mem{Base: src}.Offset(18), v1)
+		} else {
+			VPMOVZXBD(Mem{Base: src}.Offset(2), v0)
+			VPSRLD(U8(4), v0, v1)
+			VPANDD(lo4, v0, v0)
+			VPSUBD(e8, v0, v0)
+			VPSUBD(e8, v1, v1)
+		}
+		VCVTDQ2PS(v0, v0)
+		VCVTDQ2PS(v1, v1)
+		VMULPS(d, v0, v0)
+		VMULPS(d, v1, v1)
+	}
+	roundBF16(v0, one, bias)
+	roundBF16(v1, one, bias)
+	VPSRLD(U8(16), v0, v0)
+	VPSRLD(U8(16), v1, v1)
+	h0, h1 := YMM(), YMM()
+	VPMOVDW(v0, h0)
+	VPMOVDW(v1, h1)
+	z := ZMM()
+	VINSERTI64X4(U8(1), h1, h0.AsZ(), z)
+	k := K()
+	KXNORW(k, k, k)
+	VPSCATTERDD(z, k, Mem{Base: out, Index: idx, Scale: 1})
+	ADDQ(U8(step), src)
+	ADDQ(U32(2048), out)
+	DECQ(n)
+	JNZ(LabelRef(name + "_step"))
+	INCQ(r)
+	CMPQ(r, U8(32))
+	JNE(LabelRef(name + "_row"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}

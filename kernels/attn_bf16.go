@@ -1,0 +1,120 @@
+package kernels
+
+import "sync/atomic"
+
+// Dense attention on the bfloat16 AMX path (DenseAttn.BF16). Per head the
+// keys become A rows (key × dim) and the values A rows transposed (dim ×
+// key); per block of 32 queries:
+//
+//  1. S[key][query] = keys · queries, the queries packed as B (scaled);
+//  2. colSoftmax down each query's column (exp, sums), as the float path;
+//  3. the probabilities, pairs of keys at a time, become B (pairsBF16);
+//  4. O[dim][query] = values · probabilities, divided by the sums on the
+//     way out.
+
+// attendB is Attend on the bfloat16 path.
+func (a *DenseAttn) attendB(p *Pool, out, q, k, v []float32, n, stride, heads, d int, scale float32) {
+	np, dp := (n+31)/32*32, (d+31)/32*32
+	t := &a.btask
+	// vs: the transposed values' row stride, off a multiple of 4 KiB so a
+	// tile's 16 rows do not share one L1 set
+	*t = bAttnTask{a: a, out: out, q: q, k: k, v: v, n: n, np: np, d: d, dp: dp, vs: np + 32, stride: stride,
+		heads: heads, scale: scale, blocks: np / 32}
+	a.kb = grow(a.kb, heads*np*dp)
+	a.vb = grow(a.vb, heads*dp*t.vs)
+	if len(a.bscratch) < p.Threads() {
+		a.bscratch = make([]bAttnScratch, p.Threads())
+	}
+	t.items = heads // phase 0: keys and values of each head
+	p.Run(p.Threads(), 1, t)
+	t.phase, t.items = 1, heads*t.blocks
+	t.next.Store(0)
+	p.Run(p.Threads(), 1, t)
+	*t = bAttnTask{}
+}
+
+type bAttnScratch struct {
+	qb  []uint16  // the block's queries as B
+	s   []float32 // [np × 32] scores, then exp
+	pb  []uint16  // the exps as B
+	o   []float32 // [dp × 32] outputs, transposed
+	sum [32]float32
+}
+
+type bAttnTask struct {
+	a                        *DenseAttn
+	out, q, k, v             []float32
+	n, np, d, dp, vs, stride int
+	heads, blocks, items     int
+	scale                    float32
+	phase                    int
+	next                     atomic.Int64
+}
+
+func (t *bAttnTask) Run(lo, hi int) {
+	s := &t.a.bscratch[lo]
+	for {
+		i := int(t.next.Add(1) - 1)
+		if i >= t.items {
+			return
+		}
+		if t.phase == 0 {
+			t.packHead(i)
+		} else {
+			t.block(s, i/t.blocks, i%t.blocks)
+		}
+	}
+}
+
+// packHead converts head h's keys (A: np × dp) and values (A: dp × np,
+// transposed), zero past n keys and d dims.
+func (t *bAttnTask) packHead(h int) {
+	n, np, d, dp := t.n, t.np, t.d, t.dp
+	kb := t.a.kb[h*np*dp : (h+1)*np*dp]
+	rowsToA(kb, t.k[h*d:], n, d, t.stride, dp, 1)
+	clear(kb[n*dp:])
+	vs := t.vs
+	vb := t.a.vb[h*dp*vs : (h+1)*dp*vs]
+	clear(vb[d*vs:])
+	for j := 0; j < n; j++ {
+		row := t.v[j*t.stride+h*d : j*t.stride+h*d+d]
+		for c, x := range row {
+			vb[c*vs+j] = bf16(x)
+		}
+	}
+	for c := 0; c < d; c++ {
+		clear(vb[c*vs+n : (c+1)*vs])
+	}
+}
+
+// block attends queries [32b, 32b+32) of head h.
+func (t *bAttnTask) block(s *bAttnScratch, h, b int) {
+	n, np, d, dp := t.n, t.np, t.d, t.dp
+	ks := dp / 32
+	s.qb = grow(s.qb, ks*bStep)
+	s.s = grow(s.s, np*32)
+	s.pb = grow(s.pb, np/32*bStep)
+	s.o = grow(s.o, dp*32)
+	// the queries as B: columns are queries, pairs run along the dims
+	clear(s.qb)
+	q0, nq := 32*b, min(32, n-32*b)
+	for r := 0; r < nq; r++ {
+		row := t.q[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d]
+		o := s.qb[r/16*512+2*(r%16):]
+		for i, x := range row {
+			o[i/32*bStep+(i%32)/2*32+i%2] = bf16(x * t.scale)
+		}
+	}
+	impl.gemmB(s.s, 32, t.a.kb[h*np*dp:(h+1)*np*dp], dp, s.qb, ks, np/32)
+	colSoftmax(s.s[:n*32], n, 32, s.sum[:])
+	clear(s.s[n*32:]) // keys past n: zero weights (their values are zero too)
+	impl.pairsBF16(s.pb, s.s, np/2)
+	impl.gemmB(s.o, 32, t.a.vb[h*dp*t.vs:(h+1)*dp*t.vs], t.vs, s.pb, np/32, dp/32)
+	for r := 0; r < nq; r++ {
+		inv := 1 / s.sum[r]
+		o := t.out[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d]
+		for c := range o {
+			o[c] = s.o[c*32+r] * inv
+		}
+	}
+}
