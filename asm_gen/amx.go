@@ -133,36 +133,69 @@ func gemmBAMXKernel() {
 	TEXT(name, NOSPLIT, "func(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)")
 	Pragma("noescape")
 	Doc(name + " computes 32×32 tiles of a bfloat16 matrix product on AMX (see gemmb_amx.go).")
-	c, cs, a0, a1, as := reg.RDI, reg.R8, reg.RSI, reg.R9, reg.R10
-	b0, bp, ks, k, np, b64 := reg.R11, reg.R12, reg.RCX, reg.RDX, reg.RBX, reg.R13
-	c16 := reg.R14
-	Load(Param("cfg"), reg.RAX)
-	ldtilecfg(reg.RAX)
-	Load(Param("c").Base(), c)
+	// k runs in blocks of bKB steps, each over every panel: the block's
+	// slice of B (bKB·2 KiB) stays in L1 while the panels' A slices stream
+	// from L2, and the partial sums go through c (tile loads and stores).
+	const bKB = 8
+	c0, cp, cs := reg.RDI, reg.R15, reg.R8
+	ab, a0, a1, as := reg.RSI, reg.R9, reg.R14, reg.R10
+	b0, bp, left, kk, np, b64, tmp := reg.R11, reg.R12, reg.RCX, reg.RDX, reg.RBX, reg.R13, reg.RAX
+	Load(Param("cfg"), tmp)
+	ldtilecfg(tmp)
+	Load(Param("c").Base(), c0)
 	Load(Param("cstride"), cs)
 	SHLQ(U8(2), cs)
-	Load(Param("a").Base(), a0)
+	Load(Param("a").Base(), ab)
 	Load(Param("astride"), as)
 	SHLQ(U8(1), as)
 	Load(Param("b").Base(), b0)
-	Load(Param("ksteps"), ks)
-	Load(Param("panels"), np)
+	Load(Param("ksteps"), left)
 	MOVQ(U32(64), b64)
-	TESTQ(ks, ks)
+	TESTQ(left, left)
 	JZ(LabelRef(name + "_done"))
+	Load(Param("panels"), np)
 	TESTQ(np, np)
 	JZ(LabelRef(name + "_done"))
-
+	XORQ(tmp, tmp) // tmp = 0 on the first k-block: start from zero
+	Comment("per k-block")
+	Label(name + "_kblock")
+	MOVQ(c0, cp)
+	MOVQ(ab, a0)
+	Load(Param("panels"), np)
 	Label(name + "_panel")
-	for t := 4; t < 8; t++ {
-		tilezero(t)
-	}
 	MOVQ(as, a1)
 	SHLQ(U8(4), a1)
 	ADDQ(a0, a1)
+	TESTQ(tmp, tmp)
+	JNZ(LabelRef(name + "_load"))
+	for t := 4; t < 8; t++ {
+		tilezero(t)
+	}
+	JMP(LabelRef(name + "_go"))
+	Label(name + "_load")
+	loadC := func(store bool) {
+		// rows 16-31 of c through kk (the step counter is set after)
+		MOVQ(cs, kk)
+		SHLQ(U8(4), kk)
+		ADDQ(cp, kk)
+		if store {
+			tilestored(4, cp, cs, 0)
+			tilestored(5, cp, cs, 64)
+			tilestored(6, kk, cs, 0)
+			tilestored(7, kk, cs, 64)
+		} else {
+			tileloadd(4, cp, cs, 0)
+			tileloadd(5, cp, cs, 64)
+			tileloadd(6, kk, cs, 0)
+			tileloadd(7, kk, cs, 64)
+		}
+	}
+	loadC(false)
+	Label(name + "_go")
 	MOVQ(b0, bp)
-	MOVQ(ks, k)
-	MOVQ(a0, reg.RAX) // a0, a1 advance along k; RAX keeps the panel start
+	MOVQ(U32(bKB), kk)
+	CMPQ(left, kk)
+	CMOVQLT(left, kk)
 	Label(name + "_k")
 	tileloadd(0, a0, as, 0)
 	tileloadd(1, a1, as, 0)
@@ -175,26 +208,33 @@ func gemmBAMXKernel() {
 	ADDQ(U8(64), a0)
 	ADDQ(U8(64), a1)
 	ADDQ(U32(2048), bp)
-	DECQ(k)
+	DECQ(kk)
 	JNZ(LabelRef(name + "_k"))
-
-	MOVQ(cs, c16)
-	SHLQ(U8(4), c16)
-	ADDQ(c, c16)
-	tilestored(4, c, cs, 0)
-	tilestored(5, c, cs, 64)
-	tilestored(6, c16, cs, 0)
-	tilestored(7, c16, cs, 64)
-	Comment("next panel: 32 rows down in a and c")
-	MOVQ(reg.RAX, a0)
-	MOVQ(as, reg.RAX)
-	SHLQ(U8(5), reg.RAX)
-	ADDQ(reg.RAX, a0)
-	MOVQ(cs, reg.RAX)
-	SHLQ(U8(5), reg.RAX)
-	ADDQ(reg.RAX, c)
+	loadC(true)
+	Comment("next panel: 32 rows down in a (back to the block's first k) and c")
+	MOVQ(bp, kk)
+	SUBQ(b0, kk)    // steps·2048 bytes of B this block read
+	SHRQ(U8(5), kk) // steps·64: how far a0 moved
+	SUBQ(kk, a0)
+	MOVQ(as, kk)
+	SHLQ(U8(5), kk)
+	ADDQ(kk, a0)
+	MOVQ(cs, kk)
+	SHLQ(U8(5), kk)
+	ADDQ(kk, cp)
 	DECQ(np)
 	JNZ(LabelRef(name + "_panel"))
+	Comment("next k-block")
+	MOVQ(bp, kk)
+	SUBQ(b0, kk)
+	MOVQ(bp, b0)
+	SHRQ(U8(5), kk)
+	ADDQ(kk, ab)
+	SHRQ(U8(6), kk) // steps
+	SUBQ(kk, left)
+	MOVQ(U32(1), tmp)
+	TESTQ(left, left)
+	JNZ(LabelRef(name + "_kblock"))
 
 	Label(name + "_done")
 	tilerelease()

@@ -870,6 +870,7 @@ gemmQ32x6VNNI_store:
 	RET
 
 // func gemmB32x32AMX(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)
+// Requires: CMOV
 TEXT ·gemmB32x32AMX(SB), NOSPLIT, $0-112
 	MOVQ cfg+104(FP), AX
 
@@ -887,14 +888,27 @@ TEXT ·gemmB32x32AMX(SB), NOSPLIT, $0-112
 	SHLQ  $0x01, R10
 	MOVQ  b_base+64(FP), R11
 	MOVQ  ksteps+88(FP), CX
-	MOVQ  panels+96(FP), BX
 	MOVQ  $0x00000040, R13
 	TESTQ CX, CX
 	JZ    gemmB32x32AMX_done
+	MOVQ  panels+96(FP), BX
 	TESTQ BX, BX
 	JZ    gemmB32x32AMX_done
+	XORQ  AX, AX
+
+	// per k-block
+gemmB32x32AMX_kblock:
+	MOVQ DI, R15
+	MOVQ SI, R9
+	MOVQ panels+96(FP), BX
 
 gemmB32x32AMX_panel:
+	MOVQ  R10, R14
+	SHLQ  $0x04, R14
+	ADDQ  R9, R14
+	TESTQ AX, AX
+	JNZ   gemmB32x32AMX_load
+
 	// TILEZERO TMM4
 	BYTE $0xc4
 	BYTE $0xe2
@@ -922,29 +936,69 @@ gemmB32x32AMX_panel:
 	BYTE $0x7b
 	BYTE $0x49
 	BYTE $0xf8
-	MOVQ R10, R9
-	SHLQ $0x04, R9
-	ADDQ SI, R9
-	MOVQ R11, R12
-	MOVQ CX, DX
-	MOVQ SI, AX
+	JMP  gemmB32x32AMX_go
 
-gemmB32x32AMX_k:
-	// TILELOADD TMM0, 0(SI)(R10*1)
+gemmB32x32AMX_load:
+	MOVQ R8, DX
+	SHLQ $0x04, DX
+	ADDQ R15, DX
+
+	// TILELOADD TMM4, 0(R15)(R8*1)
+	BYTE $0xc4
+	BYTE $0x82
+	BYTE $0x7b
+	BYTE $0x4b
+	BYTE $0x24
+	BYTE $0x07
+
+	// TILELOADD TMM5, 64(R15)(R8*1)
+	BYTE $0xc4
+	BYTE $0x82
+	BYTE $0x7b
+	BYTE $0x4b
+	BYTE $0x6c
+	BYTE $0x07
+	BYTE $0x40
+
+	// TILELOADD TMM6, 0(DX)(R8*1)
 	BYTE $0xc4
 	BYTE $0xa2
 	BYTE $0x7b
 	BYTE $0x4b
-	BYTE $0x04
-	BYTE $0x16
+	BYTE $0x34
+	BYTE $0x02
 
-	// TILELOADD TMM1, 0(R9)(R10*1)
+	// TILELOADD TMM7, 64(DX)(R8*1)
+	BYTE $0xc4
+	BYTE $0xa2
+	BYTE $0x7b
+	BYTE $0x4b
+	BYTE $0x7c
+	BYTE $0x02
+	BYTE $0x40
+
+gemmB32x32AMX_go:
+	MOVQ    R11, R12
+	MOVQ    $0x00000008, DX
+	CMPQ    CX, DX
+	CMOVQLT CX, DX
+
+gemmB32x32AMX_k:
+	// TILELOADD TMM0, 0(R9)(R10*1)
+	BYTE $0xc4
+	BYTE $0x82
+	BYTE $0x7b
+	BYTE $0x4b
+	BYTE $0x04
+	BYTE $0x11
+
+	// TILELOADD TMM1, 0(R14)(R10*1)
 	BYTE $0xc4
 	BYTE $0x82
 	BYTE $0x7b
 	BYTE $0x4b
 	BYTE $0x0c
-	BYTE $0x11
+	BYTE $0x16
 
 	// TILELOADD TMM2, 0(R12)(R13*1)
 	BYTE $0xc4
@@ -993,59 +1047,74 @@ gemmB32x32AMX_k:
 	BYTE $0x62
 	BYTE $0x5c
 	BYTE $0xf9
-	ADDQ $0x40, SI
 	ADDQ $0x40, R9
+	ADDQ $0x40, R14
 	ADDQ $0x00000800, R12
 	DECQ DX
 	JNZ  gemmB32x32AMX_k
-	MOVQ R8, R14
-	SHLQ $0x04, R14
-	ADDQ DI, R14
+	MOVQ R8, DX
+	SHLQ $0x04, DX
+	ADDQ R15, DX
 
-	// TILESTORED 0(DI)(R8*1), TMM4
+	// TILESTORED 0(R15)(R8*1), TMM4
 	BYTE $0xc4
-	BYTE $0xa2
+	BYTE $0x82
 	BYTE $0x7a
 	BYTE $0x4b
 	BYTE $0x24
 	BYTE $0x07
 
-	// TILESTORED 64(DI)(R8*1), TMM5
+	// TILESTORED 64(R15)(R8*1), TMM5
 	BYTE $0xc4
-	BYTE $0xa2
+	BYTE $0x82
 	BYTE $0x7a
 	BYTE $0x4b
 	BYTE $0x6c
 	BYTE $0x07
 	BYTE $0x40
 
-	// TILESTORED 0(R14)(R8*1), TMM6
+	// TILESTORED 0(DX)(R8*1), TMM6
 	BYTE $0xc4
-	BYTE $0x82
+	BYTE $0xa2
 	BYTE $0x7a
 	BYTE $0x4b
 	BYTE $0x34
-	BYTE $0x06
+	BYTE $0x02
 
-	// TILESTORED 64(R14)(R8*1), TMM7
+	// TILESTORED 64(DX)(R8*1), TMM7
 	BYTE $0xc4
-	BYTE $0x82
+	BYTE $0xa2
 	BYTE $0x7a
 	BYTE $0x4b
 	BYTE $0x7c
-	BYTE $0x06
+	BYTE $0x02
 	BYTE $0x40
 
-	// next panel: 32 rows down in a and c
-	MOVQ AX, SI
-	MOVQ R10, AX
-	SHLQ $0x05, AX
-	ADDQ AX, SI
-	MOVQ R8, AX
-	SHLQ $0x05, AX
-	ADDQ AX, DI
+	// next panel: 32 rows down in a (back to the block's first k) and c
+	MOVQ R12, DX
+	SUBQ R11, DX
+	SHRQ $0x05, DX
+	SUBQ DX, R9
+	MOVQ R10, DX
+	SHLQ $0x05, DX
+	ADDQ DX, R9
+	MOVQ R8, DX
+	SHLQ $0x05, DX
+	ADDQ DX, R15
 	DECQ BX
 	JNZ  gemmB32x32AMX_panel
+
+	// next k-block
+	MOVQ  R12, DX
+	SUBQ  R11, DX
+	MOVQ  R12, R11
+	SHRQ  $0x05, DX
+	ADDQ  DX, SI
+	SHRQ  $0x06, DX
+	SUBQ  DX, CX
+	MOVQ  $0x00000001, AX
+	TESTQ CX, CX
+	JNZ   gemmB32x32AMX_kblock
 
 gemmB32x32AMX_done:
 	// TILERELEASE

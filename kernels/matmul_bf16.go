@@ -9,9 +9,13 @@ import (
 // bMinTokens: below it the bfloat16 path leaves products to the others.
 const bMinTokens = 32
 
-// bChunkBytes bounds the activations one pass over a worker's weight
-// panels reads (they stay in L2 while the panels stream past).
-const bChunkBytes = 512 << 10
+// A pass over a worker's weight panels takes a chunk of tokens: about
+// bChunkBytes of activations, which stay in L2 while the panels stream
+// past, and at least bChunkTokens so each panel is reused enough.
+const (
+	bChunkBytes  = 1 << 20
+	bChunkTokens = 128
+)
 
 // useB reports whether MatMul takes the bfloat16 AMX path.
 func (ws *Workspace) useB(n, rows int) bool {
@@ -78,7 +82,7 @@ func (t *bTask) Run(lo, hi int) {
 		r0 := lo + 32*p
 		packRowsB(s.bpack[p*ks*bStep:], t.data[r0*t.rb:], t.rb, t.k, hi-r0, t.typ, s.brow)
 	}
-	chunk := max(32, bChunkBytes/(2*t.kp)/32*32)
+	chunk := max(bChunkTokens, bChunkBytes/(2*t.kp)/32*32)
 	full := t.n / 32 * 32 // tokens in whole panels
 	for t0 := 0; t0 < t.n; t0 += chunk {
 		t1 := min(t0+chunk, full)
