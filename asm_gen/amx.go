@@ -240,3 +240,33 @@ func gemmBAMXKernel() {
 	tilerelease()
 	RET()
 }
+
+// amxPeakBF16: n rounds of four independent TDPBF16PS on 16×32 tiles (the
+// tiles hold whatever they hold: only the time matters), the tile unit's
+// peak for BenchmarkAMXPeak (4·16·16·32 multiply-adds per round).
+//
+//	func amxPeakBF16(n int, cfg *[64]byte)
+func amxPeakKernel() {
+	name := "amxPeakBF16"
+	TEXT(name, NOSPLIT, "func(n int, cfg *[64]byte)")
+	Pragma("noescape")
+	Doc(name + " runs n rounds of four TDPBF16PS (the AMX bfloat16 peak probe).")
+	Load(Param("cfg"), reg.RAX)
+	ldtilecfg(reg.RAX)
+	Load(Param("n"), reg.RCX)
+	TESTQ(reg.RCX, reg.RCX)
+	JZ(LabelRef(name + "_done"))
+	for t := 0; t < 8; t++ {
+		tilezero(t)
+	}
+	Label(name + "_loop")
+	tdpbf16ps(4, 0, 2)
+	tdpbf16ps(5, 0, 3)
+	tdpbf16ps(6, 1, 2)
+	tdpbf16ps(7, 1, 3)
+	DECQ(reg.RCX)
+	JNZ(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	tilerelease()
+	RET()
+}

@@ -23,6 +23,7 @@ func main() {
 	rowsQ4Kernels()
 	gemmQKernels()
 	gemmBAMXKernel()
+	amxPeakKernel()
 	bf16Kernels()
 	packBKernels()
 	quantKernels()

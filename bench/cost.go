@@ -14,13 +14,16 @@ import (
 type work struct {
 	intOps, floatOps float64
 	bytes            float64
+	noPeak           bool // done on a unit no probe measures (AMX): no roofline
 }
 
 func (w work) add(o work) work {
-	return work{w.intOps + o.intOps, w.floatOps + o.floatOps, w.bytes + o.bytes}
+	return work{w.intOps + o.intOps, w.floatOps + o.floatOps, w.bytes + o.bytes, w.noPeak || o.noPeak}
 }
 
-func (w work) scale(f float64) work { return work{w.intOps * f, w.floatOps * f, w.bytes * f} }
+func (w work) scale(f float64) work {
+	return work{w.intOps * f, w.floatOps * f, w.bytes * f, w.noPeak}
+}
 
 // seconds is the roofline time of w on a machine with the given peaks.
 func (w work) seconds(p Peaks) float64 {

@@ -60,7 +60,7 @@ type Record struct {
 
 // setRoofline fills in the roofline fields against pk; load has none.
 func (rec *Record) setRoofline(pk Peaks) {
-	if rec.Test == "load" {
+	if rec.Test == "load" || rec.work.noPeak {
 		return
 	}
 	w := rec.work

@@ -83,7 +83,7 @@ func WriteTable(w io.Writer, res *Result) error {
 	}
 	fmt.Fprintln(w, "; spread = (max-min)/median of the rates.")
 	fmt.Fprintln(w, "cpu = process CPU time ÷ (wall time × threads) while timed: well below 100%, other work held the cores.")
-	fmt.Fprintln(w, "roofline = the least time the probed peaks allow (compute at the int8/FMA peak, or reading weights and caches at the read bandwidth) ÷ the median time.")
+	fmt.Fprintln(w, "roofline = the least time the probed peaks allow (compute at the int8/FMA peak, or reading weights and caches at the read bandwidth) ÷ the median time; none (–) for an image whose products run in bfloat16 on AMX tiles, which no probe measures.")
 	return nil
 }
 

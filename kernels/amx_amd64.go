@@ -94,3 +94,13 @@ func packB32AVX512(dst []uint16, w []byte, rb, ksteps int, typ tensor.Type) {
 		panic(fmt.Sprintf("kernels: packB32: type %v", typ))
 	}
 }
+
+// amxPeak runs amxPeakBF16 for the benchmarks: n rounds of 32768
+// bfloat16 multiply-adds. False when this CPU or process has no AMX.
+func amxPeak(n int) bool {
+	if impl.gemmB == nil {
+		return false
+	}
+	amxPeakBF16(n, &amxBF16Config)
+	return true
+}

@@ -308,3 +308,17 @@ func TestPackRowsBTiers(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAMXPeak measures the tile unit's bfloat16 peak on this machine
+// (four independent TDPBF16PS a round, no memory operands): the limit the
+// bfloat16 figures are compared with.
+func BenchmarkAMXPeak(b *testing.B) {
+	if !amxPeak(1) {
+		b.Skip("no AMX-BF16 in the selected tier")
+	}
+	const rounds = 1 << 16
+	for b.Loop() {
+		amxPeak(rounds)
+	}
+	b.ReportMetric(float64(b.N)*rounds*4*16*16*32*2/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}

@@ -8,15 +8,19 @@
 // asm_gen/check.sh fails CI when they are stale). The tier is chosen once at
 // init from cpuid into a table of function values (see Selected, Features):
 //
+//   - amx:    avx512 plus bfloat16 matrix products on AMX tiles (TDPBF16PS,
+//     Sapphire Rapids and later; Linux grants the tile state on request),
+//     used only where a caller opts in (Workspace.AllowBF16,
+//     DenseAttn.BF16: the vision tower of a quantized or bf16 model);
 //   - avx512: AVX-512 F+BW+VL+VNNI (VPDPBUSD), plus FMA and F16C;
 //   - avx2:   AVX2+FMA+F16C (VPMADDUBSW for the integer dots);
 //   - generic: pure Go, also what the purego build tag and other GOARCHes get.
 //
-// T5GO_KERNELS=generic|avx2|avx512 forces a tier. A request this CPU or build
+// T5GO_KERNELS=generic|avx2|avx512|amx forces a tier. A request this CPU or build
 // cannot honour (or a misspelt one) falls back to the best tier available
 // below it and prints one warning line to stderr: a CLI must not refuse to
 // run over a flag, and the warning plus Selected() make the fallback
-// visible. Tests: T5GO_EXPECT_KERNELS=avx512 makes TestExpectedTier fail
+// visible. Tests: T5GO_EXPECT_KERNELS=amx (or avx512) makes TestExpectedTier fail
 // unless that tier was selected (CI sets it); every tier the machine can run
 // is compared with generic in the same test binary.
 //

@@ -1125,6 +1125,116 @@ gemmB32x32AMX_done:
 	BYTE $0xc0
 	RET
 
+// func amxPeakBF16(n int, cfg *[64]byte)
+TEXT ·amxPeakBF16(SB), NOSPLIT, $0-16
+	MOVQ cfg+8(FP), AX
+
+	// LDTILECFG (AX)
+	BYTE  $0xc4
+	BYTE  $0xe2
+	BYTE  $0x78
+	BYTE  $0x49
+	BYTE  $0x00
+	MOVQ  n+0(FP), CX
+	TESTQ CX, CX
+	JZ    amxPeakBF16_done
+
+	// TILEZERO TMM0
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xc0
+
+	// TILEZERO TMM1
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xc8
+
+	// TILEZERO TMM2
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xd0
+
+	// TILEZERO TMM3
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xd8
+
+	// TILEZERO TMM4
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xe0
+
+	// TILEZERO TMM5
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xe8
+
+	// TILEZERO TMM6
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xf0
+
+	// TILEZERO TMM7
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x7b
+	BYTE $0x49
+	BYTE $0xf8
+
+amxPeakBF16_loop:
+	// TDPBF16PS TMM4, TMM0, TMM2
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x6a
+	BYTE $0x5c
+	BYTE $0xe0
+
+	// TDPBF16PS TMM5, TMM0, TMM3
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x62
+	BYTE $0x5c
+	BYTE $0xe8
+
+	// TDPBF16PS TMM6, TMM1, TMM2
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x6a
+	BYTE $0x5c
+	BYTE $0xf1
+
+	// TDPBF16PS TMM7, TMM1, TMM3
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x62
+	BYTE $0x5c
+	BYTE $0xf9
+	DECQ CX
+	JNZ  amxPeakBF16_loop
+
+amxPeakBF16_done:
+	// TILERELEASE
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x78
+	BYTE $0x49
+	BYTE $0xc0
+	RET
+
 // func toBF16AVX512(dst []uint16, src []float32, scale float32)
 // Requires: AVX, AVX512F, SSE
 TEXT ·toBF16AVX512(SB), NOSPLIT, $0-52

@@ -44,6 +44,11 @@ func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32,
 //go:noescape
 func gemmB32x32AMX(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps int, panels int, cfg *[64]byte)
 
+// amxPeakBF16 runs n rounds of four TDPBF16PS (the AMX bfloat16 peak probe).
+//
+//go:noescape
+func amxPeakBF16(n int, cfg *[64]byte)
+
 // toBF16AVX512 rounds src·scale to bfloat16 (len(src) a multiple of 16).
 //
 //go:noescape

@@ -22,6 +22,10 @@ func (ws *Workspace) useB(n, rows int) bool {
 	return ws.AllowBF16 && impl.gemmB != nil && n >= bMinTokens && rows >= 32
 }
 
+// HasBF16 reports whether the selected tier multiplies in bfloat16 on AMX
+// where a caller allows it (Workspace.AllowBF16, DenseAttn.BF16).
+func HasBF16() bool { return impl.gemmB != nil }
+
 // bTypeOK reports whether packRowsB reads rows of k elements of typ.
 func bTypeOK(typ tensor.Type, k int) bool {
 	switch typ {

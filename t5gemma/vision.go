@@ -63,6 +63,10 @@ func bf16Budget(t tensor.Type) bool {
 	return false
 }
 
+// BF16 reports whether the tower's large products round their operands to
+// bfloat16 on AMX tiles (a quantized or bf16 tower on a CPU with AMX).
+func (vs *VisionState) BF16() bool { return vs.ws.AllowBF16 && kernels.HasBF16() }
+
 func (vs *VisionState) trace(name string, layer int, x []float32) {
 	if vs.Trace != nil {
 		vs.Trace(name, layer, x)

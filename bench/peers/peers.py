@@ -241,6 +241,7 @@ def main():
     ap.add_argument("--t5go-args", default="-p 512 -d 128 -b 1,8", help="t5go bench flags of the text runs")
     ap.add_argument("--image-types", default="f16,q8_0", help="t5go types of the image runs (first size only)")
     ap.add_argument("--no-image", action="store_true")
+    ap.add_argument("--no-text", action="store_true", help="only the image figures")
     ap.add_argument("--prepare", action="store_true", help="only make the Gemma 3 files, measure nothing")
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--no-llama", action="store_true")
@@ -259,7 +260,7 @@ def main():
         return
     threads = [int(t) for t in a.threads.split(",")]
     start, load0 = time.time(), loadavg()
-    for size in sizes:  # each size: the three engines one after another, to share the conditions
+    for size in ([] if a.no_text else sizes):  # each size: the three engines one after another, to share the conditions
         for typ in types:
             p.t5go_bench(size, typ)
             if not a.no_llama:
