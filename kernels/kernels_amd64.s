@@ -1723,24 +1723,15 @@ TEXT ·packB32F32AVX512(SB), NOSPLIT, $0-64
 	VPSLLD       $0x06, iota32<>+0(SB), Z2
 	TESTQ        BX, BX
 	JZ           packB32F32AVX512_done
-	XORQ         SI, SI
-
-packB32F32AVX512_row:
-	MOVQ  SI, DI
-	IMULQ DX, DI
-	ADDQ  CX, DI
-	MOVQ  SI, R8
-	SHRQ  $0x04, R8
-	SHLQ  $0x0a, R8
-	MOVQ  SI, R9
-	ANDQ  $0x0f, R9
-	LEAQ  (R8)(R9*4), R8
-	ADDQ  AX, R8
-	MOVQ  BX, R9
 
 packB32F32AVX512_step:
-	VMOVUPS      (DI), Z3
-	VMOVUPS      64(DI), Z4
+	MOVQ CX, SI
+	MOVQ AX, DI
+	XORQ R8, R8
+
+packB32F32AVX512_row:
+	VMOVUPS      (SI), Z3
+	VMOVUPS      64(SI), Z4
 	VPSRLD       $0x10, Z3, Z5
 	VPANDD       Z0, Z5, Z5
 	VPADDD       Z1, Z5, Z5
@@ -1755,14 +1746,21 @@ packB32F32AVX512_step:
 	VPMOVDW      Z4, Y3
 	VINSERTI64X4 $0x01, Y3, Z6, Z3
 	KXNORW       K1, K1, K1
-	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
-	ADDQ         $0x80, DI
-	ADDQ         $0x00000800, R8
-	DECQ         R9
-	JNZ          packB32F32AVX512_step
-	INCQ         SI
-	CMPQ         SI, $0x20
-	JNE          packB32F32AVX512_row
+	VPSCATTERDD  Z3, K1, (DI)(Z2*1)
+	ADDQ         DX, SI
+	ADDQ         $0x04, DI
+	INCQ         R8
+	CMPQ         R8, $0x10
+	JNE          packB32F32AVX512_same
+	ADDQ         $0x000003c0, DI
+
+packB32F32AVX512_same:
+	CMPQ R8, $0x20
+	JNE  packB32F32AVX512_row
+	ADDQ $0x80, CX
+	ADDQ $0x00000800, AX
+	DECQ BX
+	JNZ  packB32F32AVX512_step
 
 packB32F32AVX512_done:
 	VZEROUPPER
@@ -1782,24 +1780,15 @@ TEXT ·packB32F16AVX512(SB), NOSPLIT, $0-64
 	VPSLLD       $0x06, iota32<>+0(SB), Z2
 	TESTQ        BX, BX
 	JZ           packB32F16AVX512_done
-	XORQ         SI, SI
-
-packB32F16AVX512_row:
-	MOVQ  SI, DI
-	IMULQ DX, DI
-	ADDQ  CX, DI
-	MOVQ  SI, R8
-	SHRQ  $0x04, R8
-	SHLQ  $0x0a, R8
-	MOVQ  SI, R9
-	ANDQ  $0x0f, R9
-	LEAQ  (R8)(R9*4), R8
-	ADDQ  AX, R8
-	MOVQ  BX, R9
 
 packB32F16AVX512_step:
-	VCVTPH2PS    (DI), Z3
-	VCVTPH2PS    32(DI), Z4
+	MOVQ CX, SI
+	MOVQ AX, DI
+	XORQ R8, R8
+
+packB32F16AVX512_row:
+	VCVTPH2PS    (SI), Z3
+	VCVTPH2PS    32(SI), Z4
 	VPSRLD       $0x10, Z3, Z5
 	VPANDD       Z0, Z5, Z5
 	VPADDD       Z1, Z5, Z5
@@ -1814,14 +1803,21 @@ packB32F16AVX512_step:
 	VPMOVDW      Z4, Y3
 	VINSERTI64X4 $0x01, Y3, Z6, Z3
 	KXNORW       K1, K1, K1
-	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
-	ADDQ         $0x40, DI
-	ADDQ         $0x00000800, R8
-	DECQ         R9
-	JNZ          packB32F16AVX512_step
-	INCQ         SI
-	CMPQ         SI, $0x20
-	JNE          packB32F16AVX512_row
+	VPSCATTERDD  Z3, K1, (DI)(Z2*1)
+	ADDQ         DX, SI
+	ADDQ         $0x04, DI
+	INCQ         R8
+	CMPQ         R8, $0x10
+	JNE          packB32F16AVX512_same
+	ADDQ         $0x000003c0, DI
+
+packB32F16AVX512_same:
+	CMPQ R8, $0x20
+	JNE  packB32F16AVX512_row
+	ADDQ $0x40, CX
+	ADDQ $0x00000800, AX
+	DECQ BX
+	JNZ  packB32F16AVX512_step
 
 packB32F16AVX512_done:
 	VZEROUPPER
@@ -1841,24 +1837,15 @@ TEXT ·packB32BF16AVX512(SB), NOSPLIT, $0-64
 	VPSLLD       $0x06, iota32<>+0(SB), Z2
 	TESTQ        BX, BX
 	JZ           packB32BF16AVX512_done
-	XORQ         SI, SI
-
-packB32BF16AVX512_row:
-	MOVQ  SI, DI
-	IMULQ DX, DI
-	ADDQ  CX, DI
-	MOVQ  SI, R8
-	SHRQ  $0x04, R8
-	SHLQ  $0x0a, R8
-	MOVQ  SI, R9
-	ANDQ  $0x0f, R9
-	LEAQ  (R8)(R9*4), R8
-	ADDQ  AX, R8
-	MOVQ  BX, R9
 
 packB32BF16AVX512_step:
-	VPMOVZXWD    (DI), Z3
-	VPMOVZXWD    32(DI), Z4
+	MOVQ CX, SI
+	MOVQ AX, DI
+	XORQ R8, R8
+
+packB32BF16AVX512_row:
+	VPMOVZXWD    (SI), Z3
+	VPMOVZXWD    32(SI), Z4
 	VPSLLD       $0x10, Z3, Z3
 	VPSLLD       $0x10, Z4, Z4
 	VPSRLD       $0x10, Z3, Z5
@@ -1875,14 +1862,21 @@ packB32BF16AVX512_step:
 	VPMOVDW      Z4, Y3
 	VINSERTI64X4 $0x01, Y3, Z6, Z3
 	KXNORW       K1, K1, K1
-	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
-	ADDQ         $0x40, DI
-	ADDQ         $0x00000800, R8
-	DECQ         R9
-	JNZ          packB32BF16AVX512_step
-	INCQ         SI
-	CMPQ         SI, $0x20
-	JNE          packB32BF16AVX512_row
+	VPSCATTERDD  Z3, K1, (DI)(Z2*1)
+	ADDQ         DX, SI
+	ADDQ         $0x04, DI
+	INCQ         R8
+	CMPQ         R8, $0x10
+	JNE          packB32BF16AVX512_same
+	ADDQ         $0x000003c0, DI
+
+packB32BF16AVX512_same:
+	CMPQ R8, $0x20
+	JNE  packB32BF16AVX512_row
+	ADDQ $0x40, CX
+	ADDQ $0x00000800, AX
+	DECQ BX
+	JNZ  packB32BF16AVX512_step
 
 packB32BF16AVX512_done:
 	VZEROUPPER
@@ -1902,28 +1896,19 @@ TEXT ·packB32Q8AVX512(SB), NOSPLIT, $0-64
 	VPSLLD       $0x06, iota32<>+0(SB), Z2
 	TESTQ        BX, BX
 	JZ           packB32Q8AVX512_done
-	XORQ         SI, SI
-
-packB32Q8AVX512_row:
-	MOVQ  SI, DI
-	IMULQ DX, DI
-	ADDQ  CX, DI
-	MOVQ  SI, R8
-	SHRQ  $0x04, R8
-	SHLQ  $0x0a, R8
-	MOVQ  SI, R9
-	ANDQ  $0x0f, R9
-	LEAQ  (R8)(R9*4), R8
-	ADDQ  AX, R8
-	MOVQ  BX, R9
 
 packB32Q8AVX512_step:
-	MOVWLZX      (DI), R10
-	VMOVD        R10, X3
+	MOVQ CX, SI
+	MOVQ AX, DI
+	XORQ R8, R8
+
+packB32Q8AVX512_row:
+	MOVWLZX      (SI), R9
+	VMOVD        R9, X3
 	VCVTPH2PS    X3, X3
 	VBROADCASTSS X3, Z5
-	VPMOVSXBD    2(DI), Z3
-	VPMOVSXBD    18(DI), Z4
+	VPMOVSXBD    2(SI), Z3
+	VPMOVSXBD    18(SI), Z4
 	VCVTDQ2PS    Z3, Z3
 	VCVTDQ2PS    Z4, Z4
 	VMULPS       Z5, Z3, Z3
@@ -1942,14 +1927,21 @@ packB32Q8AVX512_step:
 	VPMOVDW      Z4, Y3
 	VINSERTI64X4 $0x01, Y3, Z6, Z3
 	KXNORW       K1, K1, K1
-	VPSCATTERDD  Z3, K1, (R8)(Z2*1)
-	ADDQ         $0x22, DI
-	ADDQ         $0x00000800, R8
-	DECQ         R9
-	JNZ          packB32Q8AVX512_step
-	INCQ         SI
-	CMPQ         SI, $0x20
-	JNE          packB32Q8AVX512_row
+	VPSCATTERDD  Z3, K1, (DI)(Z2*1)
+	ADDQ         DX, SI
+	ADDQ         $0x04, DI
+	INCQ         R8
+	CMPQ         R8, $0x10
+	JNE          packB32Q8AVX512_same
+	ADDQ         $0x000003c0, DI
+
+packB32Q8AVX512_same:
+	CMPQ R8, $0x20
+	JNE  packB32Q8AVX512_row
+	ADDQ $0x22, CX
+	ADDQ $0x00000800, AX
+	DECQ BX
+	JNZ  packB32Q8AVX512_step
 
 packB32Q8AVX512_done:
 	VZEROUPPER
@@ -1973,27 +1965,18 @@ TEXT ·packB32Q4AVX512(SB), NOSPLIT, $0-64
 	VPBROADCASTD SI, Z4
 	TESTQ        BX, BX
 	JZ           packB32Q4AVX512_done
-	XORQ         SI, SI
-
-packB32Q4AVX512_row:
-	MOVQ  SI, DI
-	IMULQ DX, DI
-	ADDQ  CX, DI
-	MOVQ  SI, R8
-	SHRQ  $0x04, R8
-	SHLQ  $0x0a, R8
-	MOVQ  SI, R9
-	ANDQ  $0x0f, R9
-	LEAQ  (R8)(R9*4), R8
-	ADDQ  AX, R8
-	MOVQ  BX, R9
 
 packB32Q4AVX512_step:
-	MOVWLZX      (DI), R10
-	VMOVD        R10, X5
+	MOVQ CX, SI
+	MOVQ AX, DI
+	XORQ R8, R8
+
+packB32Q4AVX512_row:
+	MOVWLZX      (SI), R9
+	VMOVD        R9, X5
 	VCVTPH2PS    X5, X5
 	VBROADCASTSS X5, Z7
-	VPMOVZXBD    2(DI), Z5
+	VPMOVZXBD    2(SI), Z5
 	VPSRLD       $0x04, Z5, Z6
 	VPANDD       Z3, Z5, Z5
 	VPSUBD       Z4, Z5, Z5
@@ -2016,14 +1999,21 @@ packB32Q4AVX512_step:
 	VPMOVDW      Z6, Y5
 	VINSERTI64X4 $0x01, Y5, Z8, Z5
 	KXNORW       K1, K1, K1
-	VPSCATTERDD  Z5, K1, (R8)(Z2*1)
-	ADDQ         $0x12, DI
-	ADDQ         $0x00000800, R8
-	DECQ         R9
-	JNZ          packB32Q4AVX512_step
-	INCQ         SI
-	CMPQ         SI, $0x20
-	JNE          packB32Q4AVX512_row
+	VPSCATTERDD  Z5, K1, (DI)(Z2*1)
+	ADDQ         DX, SI
+	ADDQ         $0x04, DI
+	INCQ         R8
+	CMPQ         R8, $0x10
+	JNE          packB32Q4AVX512_same
+	ADDQ         $0x000003c0, DI
+
+packB32Q4AVX512_same:
+	CMPQ R8, $0x20
+	JNE  packB32Q4AVX512_row
+	ADDQ $0x12, CX
+	ADDQ $0x00000800, AX
+	DECQ BX
+	JNZ  packB32Q4AVX512_step
 
 packB32Q4AVX512_done:
 	VZEROUPPER
