@@ -41,6 +41,16 @@ func packTokens(px, x []float32, n, k, T int) {
 	}
 }
 
+// packTokensTask runs packTokens over token ranges that start on a tile.
+type packTokensTask struct {
+	px, x []float32
+	k, T  int
+}
+
+func (p *packTokensTask) Run(lo, hi int) {
+	packTokens(p.px[lo*p.k:], p.x[lo*p.k:], hi-lo, p.k, p.T)
+}
+
 // packTokens12 is packTokens for one whole tile of 12 tokens (AVX-512):
 // rows resliced to one length and constant indexes, so the compiler drops
 // the bounds checks that dominated the general loop.

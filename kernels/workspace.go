@@ -25,7 +25,8 @@ type Workspace struct {
 	acts    q8Acts
 	panel   qPanel
 	prep    prepTask
-	xpanel  []float32       // tokens packed for the float tile kernel
+	xpanel  []float32 // tokens packed for the float tile kernel
+	packT   packTokensTask
 	scratch []workerScratch // one per pool thread
 	mm      matmulTask
 
@@ -97,7 +98,9 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		if impl.gemmF != nil && n >= gemmFMinTokens && rows >= impl.gemmFRows {
 			T := impl.gemmFToks
 			ws.xpanel = grow(ws.xpanel, (n+T-1)/T*T*k)
-			packTokens(ws.xpanel, x, n, k, T)
+			ws.packT = packTokensTask{px: ws.xpanel, x: x, k: k, T: T}
+			ws.Pool.Run(n, T, &ws.packT) // tiles of T tokens, in parallel
+			ws.packT = packTokensTask{}
 			m.scratch, m.xpanel = ws.scratch, ws.xpanel
 			m.floatTiles = true
 			ws.Pool.Run(rows, impl.gemmFRows, m)
