@@ -43,6 +43,7 @@ var (
 	iota32   Mem // int32 0..15
 	perm3120 Mem // int32 {0,4,1,5,2,6,3,7}: puts the Q4 hadd tree's lanes back in row order
 	q4order  Mem // int32 {0,2,4,6,1,3,5,7}: row held by each lane after the Q4 hadd tree
+	q4gather Mem // int32 {0,4,8,12,1,5,9,13, 0...}: rows' sums after q4SumsZ's adds
 )
 
 func constants() {
@@ -52,6 +53,10 @@ func constants() {
 	}
 	perm3120 = GLOBL("perm3120", RODATA|NOPTR)
 	for i, v := range []uint32{0, 4, 1, 5, 2, 6, 3, 7} {
+		DATA(4*i, U32(v))
+	}
+	q4gather = GLOBL("q4gather", RODATA|NOPTR)
+	for i, v := range []uint32{0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0} {
 		DATA(4*i, U32(v))
 	}
 	q4order = GLOBL("q4order", RODATA|NOPTR)

@@ -82,7 +82,7 @@ func rowsQ(c rowsCtx) {
 	idx := YMM()
 	VMOVD(c.s.As32(), idx.AsX())
 	VPBROADCASTD(idx.AsX(), idx)
-	if c.q4 {
+	if c.q4 && !c.vnni {
 		VPMULLD(q4order, idx, idx)
 	} else {
 		VPMULLD(iota32, idx, idx)
@@ -127,9 +127,12 @@ func rowsQ(c rowsCtx) {
 	ADDQ(U32(8*blk), pf)
 	Comment("int32 block sums of the eight rows")
 	var isum VecVirtual
-	if c.q4 {
+	switch {
+	case c.q4 && c.vnni:
+		isum = c.q4SumsZ(xp, m0f)
+	case c.q4:
 		isum = c.q4Sums(xp, m0f, ones16)
-	} else {
+	default:
 		isum = c.q8Sums(xp, c80, ones16)
 	}
 	Comment("remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8")
@@ -178,7 +181,7 @@ func rowsQ(c rowsCtx) {
 	JNZ(LabelRef(c.name + "_block"))
 
 	Label(c.name + "_store")
-	if c.q4 {
+	if c.q4 && !c.vnni {
 		pr := YMM()
 		VMOVDQU(perm3120, pr)
 		VPERMD(acc, pr, acc)
@@ -265,6 +268,45 @@ func (c *rowsCtx) hsum8(a []VecVirtual) VecVirtual {
 	}
 	VPADDD(t2, t1, t1)
 	return t1
+}
+
+// q4SumsZ is q4Sums for AVX-512 VNNI in natural lane order: four rows per
+// ZMM, one per 128-bit lane (low nibbles meet x[0:16], high x[16:32]),
+// then two pairwise adds within lanes and a permute gather the eight sums.
+func (c *rowsCtx) q4SumsZ(xp Register, m0f VecVirtual) VecVirtual {
+	xlo, xhi := ZMM(), ZMM()
+	VBROADCASTI32X4(Mem{Base: xp}, xlo)
+	VBROADCASTI32X4(Mem{Base: xp}.Offset(16), xhi)
+	m := ZMM()
+	VPBROADCASTD(m0f.AsX(), m)
+	a := make([]VecVirtual, 2)
+	for i := range a {
+		q, hi := ZMM(), ZMM()
+		a[i] = ZMM()
+		VMOVDQU32(c.row(4*i).Offset(2), q.AsX())
+		for l := 1; l < 4; l++ {
+			VINSERTI32X4(U8(l), c.row(4*i+l).Offset(2), q, q)
+		}
+		VPSRLW(U8(4), q, hi)
+		VPANDD(m, q, q)
+		VPANDD(m, hi, hi)
+		VPXORD(a[i], a[i], a[i])
+		vpdpbusd(xlo, q, a[i], false)
+		vpdpbusd(xhi, hi, a[i], false)
+	}
+	// lane j: [row j: s0+s1, s2+s3, row 4+j: s0+s1, s2+s3], then
+	// [row j, row 4+j, ...]: row j's sum in dword 4j, row 4+j's in 4j+1
+	t1, t2, h := ZMM(), ZMM(), ZMM()
+	VSHUFPS(U8(0x88), a[1], a[0], t1)
+	VSHUFPS(U8(0xdd), a[1], a[0], t2)
+	VPADDD(t2, t1, h)
+	VSHUFPS(U8(0x88), h, h, t1)
+	VSHUFPS(U8(0xdd), h, h, t2)
+	VPADDD(t2, t1, h)
+	perm := ZMM()
+	VMOVDQU32(q4gather, perm)
+	VPERMD(h, perm, h)
+	return h.AsY().(VecVirtual)
 }
 
 // q4Sums returns the eight rows' int32 dot products (nibbles, without the

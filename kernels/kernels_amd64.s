@@ -32,6 +32,24 @@ DATA perm3120<>+24(SB)/4, $0x00000003
 DATA perm3120<>+28(SB)/4, $0x00000007
 GLOBL perm3120<>(SB), RODATA|NOPTR, $32
 
+DATA q4gather<>+0(SB)/4, $0x00000000
+DATA q4gather<>+4(SB)/4, $0x00000004
+DATA q4gather<>+8(SB)/4, $0x00000008
+DATA q4gather<>+12(SB)/4, $0x0000000c
+DATA q4gather<>+16(SB)/4, $0x00000001
+DATA q4gather<>+20(SB)/4, $0x00000005
+DATA q4gather<>+24(SB)/4, $0x00000009
+DATA q4gather<>+28(SB)/4, $0x0000000d
+DATA q4gather<>+32(SB)/4, $0x00000000
+DATA q4gather<>+36(SB)/4, $0x00000000
+DATA q4gather<>+40(SB)/4, $0x00000000
+DATA q4gather<>+44(SB)/4, $0x00000000
+DATA q4gather<>+48(SB)/4, $0x00000000
+DATA q4gather<>+52(SB)/4, $0x00000000
+DATA q4gather<>+56(SB)/4, $0x00000000
+DATA q4gather<>+60(SB)/4, $0x00000000
+GLOBL q4gather<>(SB), RODATA|NOPTR, $64
+
 DATA q4order<>+0(SB)/4, $0x00000000
 DATA q4order<>+4(SB)/4, $0x00000002
 DATA q4order<>+8(SB)/4, $0x00000004
@@ -504,7 +522,7 @@ rowsQ4AVX2_done:
 	RET
 
 // func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
 TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -515,7 +533,7 @@ TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	LEAQ         (BX)(BX*2), SI
 	VMOVD        BX, X0
 	VPBROADCASTD X0, Y0
-	VPMULLD      q4order<>+0(SB), Y0, Y0
+	VPMULLD      iota32<>+0(SB), Y0, Y0
 	MOVL         $0x0f0f0f0f, DI
 	VMOVD        DI, X1
 	VPBROADCASTD X1, Y1
@@ -541,67 +559,55 @@ rowsQ4VNNI_block:
 	ADDQ       $0x00000090, R13
 
 	// int32 block sums of the eight rows
-	VBROADCASTI32X4 (R9), Y3
-	VBROADCASTI32X4 16(R9), Y4
-	VMOVDQU32       2(DI), X5
-	VINSERTI32X4    $0x01, 2(DI)(BX*1), Y5, Y5
-	VPSRLW          $0x04, Y5, Y6
-	VPANDD          Y1, Y5, Y5
-	VPANDD          Y1, Y6, Y6
-	VPXORD          Y7, Y7, Y7
-	VPDPBUSD        Y3, Y5, Y7
-	VPDPBUSD        Y4, Y6, Y7
-	VMOVDQU32       2(DI)(BX*2), X8
-	VINSERTI32X4    $0x01, 2(DI)(SI*1), Y8, Y8
-	VPSRLW          $0x04, Y8, Y6
-	VPANDD          Y1, Y8, Y8
-	VPANDD          Y1, Y6, Y6
-	VPXORD          Y9, Y9, Y9
-	VPDPBUSD        Y3, Y8, Y9
-	VPDPBUSD        Y4, Y6, Y9
-	VMOVDQU32       2(R8), X10
-	VINSERTI32X4    $0x01, 2(R8)(BX*1), Y10, Y10
-	VPSRLW          $0x04, Y10, Y6
-	VPANDD          Y1, Y10, Y10
-	VPANDD          Y1, Y6, Y6
-	VPXORD          Y11, Y11, Y11
-	VPDPBUSD        Y3, Y10, Y11
-	VPDPBUSD        Y4, Y6, Y11
-	VMOVDQU32       2(R8)(BX*2), X12
-	VINSERTI32X4    $0x01, 2(R8)(SI*1), Y12, Y12
-	VPSRLW          $0x04, Y12, Y6
-	VPANDD          Y1, Y12, Y12
-	VPANDD          Y1, Y6, Y6
-	VPXORD          Y13, Y13, Y13
-	VPDPBUSD        Y3, Y12, Y13
-	VPDPBUSD        Y4, Y6, Y13
-	VSHUFPS         $0x88, Y9, Y7, Y3
-	VSHUFPS         $0xdd, Y9, Y7, Y4
-	VPADDD          Y4, Y3, Y3
-	VSHUFPS         $0x88, Y13, Y11, Y4
-	VSHUFPS         $0xdd, Y13, Y11, Y6
-	VPADDD          Y6, Y4, Y4
-	VSHUFPS         $0x88, Y4, Y3, Y6
-	VSHUFPS         $0xdd, Y4, Y3, Y3
-	VPADDD          Y3, Y6, Y3
+	VBROADCASTI32X4 (R9), Z3
+	VBROADCASTI32X4 16(R9), Z4
+	VPBROADCASTD    X1, Z5
+	VMOVDQU32       2(DI), X6
+	VINSERTI32X4    $0x01, 2(DI)(BX*1), Z6, Z6
+	VINSERTI32X4    $0x02, 2(DI)(BX*2), Z6, Z6
+	VINSERTI32X4    $0x03, 2(DI)(SI*1), Z6, Z6
+	VPSRLW          $0x04, Z6, Z7
+	VPANDD          Z5, Z6, Z6
+	VPANDD          Z5, Z7, Z7
+	VPXORD          Z8, Z8, Z8
+	VPDPBUSD        Z3, Z6, Z8
+	VPDPBUSD        Z4, Z7, Z8
+	VMOVDQU32       2(R8), X9
+	VINSERTI32X4    $0x01, 2(R8)(BX*1), Z9, Z9
+	VINSERTI32X4    $0x02, 2(R8)(BX*2), Z9, Z9
+	VINSERTI32X4    $0x03, 2(R8)(SI*1), Z9, Z9
+	VPSRLW          $0x04, Z9, Z7
+	VPANDD          Z5, Z9, Z9
+	VPANDD          Z5, Z7, Z7
+	VPXORD          Z10, Z10, Z10
+	VPDPBUSD        Z3, Z9, Z10
+	VPDPBUSD        Z4, Z7, Z10
+	VSHUFPS         $0x88, Z10, Z8, Z3
+	VSHUFPS         $0xdd, Z10, Z8, Z4
+	VPADDD          Z4, Z3, Z4
+	VSHUFPS         $0x88, Z4, Z4, Z3
+	VSHUFPS         $0xdd, Z4, Z4, Z4
+	VPADDD          Z4, Z3, Z4
+	VMOVDQU32       q4gather<>+0(SB), Z3
+	VPERMD          Z4, Z3, Z4
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
-	VPBROADCASTD (R11), Y4
-	VPSLLD       $0x03, Y4, Y4
-	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTD (R11), Y3
+	VPSLLD       $0x03, Y3, Y3
+	VPSUBD       Y3, Y4, Y4
 
 	// scales: gather the rows' fp16 d, times the activation d
 	KXNORW       K1, K1, K1
-	VPGATHERDD   (DI)(Y0*1), K1, Y14
-	VPMOVDW      Y14, X14
-	VCVTPH2PS    X14, Y4
-	VBROADCASTSS (R10), Y6
-	VMULPS       Y6, Y4, Y4
+	VPGATHERDD   (DI)(Y0*1), K1, Y11
+	VPMOVDW      Y11, X11
+	VCVTPH2PS    X11, Y3
+	VBROADCASTSS (R10), Y5
+	VMULPS       Y5, Y3, Y3
 
 	// acc += float32(isum) * (dw*dx)
-	VCVTDQ2PS Y3, Y3
-	VMULPS    Y4, Y3, Y3
-	VADDPS    Y3, Y2, Y2
+	VCVTDQ2PS Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    Y4, Y2, Y2
 	ADDQ      $0x00000012, DI
 	ADDQ      $0x00000012, R8
 	ADDQ      $0x00000020, R9
@@ -611,8 +617,6 @@ rowsQ4VNNI_block:
 	JNZ       rowsQ4VNNI_block
 
 rowsQ4VNNI_store:
-	VMOVDQU perm3120<>+0(SB), Y3
-	VPERMD  Y2, Y3, Y2
 	VMOVUPS Y2, (AX)
 	ADDQ    $0x00000020, AX
 	LEAQ    (DX)(BX*8), DX
