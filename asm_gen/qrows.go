@@ -115,7 +115,11 @@ func rowsQ(c rowsCtx) {
 	// until its line arrives, which capped the lines in flight from DRAM.
 	pf := GP64()
 	MOVQ(c.s, pf)
-	SHLQ(U8(5), pf)
+	if c.q4 {
+		SHLQ(U8(6), pf) // Q4 rows are half as long: eight groups ahead
+	} else {
+		SHLQ(U8(5), pf)
+	}
 	ADDQ(wp, pf)
 	TESTQ(nb, nb)
 	JZ(LabelRef(c.name + "_store"))

@@ -427,7 +427,7 @@ rowsQ4AVX2_group:
 	MOVQ   xd_len+88(FP), R12
 	VXORPS Y4, Y4, Y4
 	MOVQ   BX, R13
-	SHLQ   $0x05, R13
+	SHLQ   $0x06, R13
 	ADDQ   DX, R13
 	TESTQ  R12, R12
 	JZ     rowsQ4AVX2_store
@@ -547,7 +547,7 @@ rowsQ4VNNI_group:
 	MOVQ   xd_len+88(FP), R12
 	VXORPS Y2, Y2, Y2
 	MOVQ   BX, R13
-	SHLQ   $0x05, R13
+	SHLQ   $0x06, R13
 	ADDQ   DX, R13
 	TESTQ  R12, R12
 	JZ     rowsQ4VNNI_store
