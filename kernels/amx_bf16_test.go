@@ -107,21 +107,24 @@ func TestGemmBTile(t *testing.T) {
 	}
 }
 
+// bf16Tier is the tier with bfloat16 tiles; the test is skipped (and says
+// so) on CPUs without AMX-BF16, where no code path can take them.
+func bf16Tier(t *testing.T) *table {
+	for _, x := range archOnly() {
+		if x.gemmB != nil {
+			return &x
+		}
+	}
+	t.Skip("no tier with AMX-BF16 on this CPU")
+	return nil
+}
+
 // TestMatMulBF16 checks the AllowBF16 path of MatMul against the product
 // of the bfloat16-rounded operands in float64, on whole and partial token
 // and row panels, k not a multiple of 32, every weight type.
 func TestMatMulBF16(t *testing.T) {
 	r := rand.New(rand.NewPCG(55, 56))
-	var tb *table
-	for _, x := range archOnly() {
-		if x.gemmB != nil {
-			tb = &x
-			break
-		}
-	}
-	if tb == nil {
-		t.Skip("no tier with AMX-BF16 on this CPU")
-	}
+	tb := bf16Tier(t)
 	for _, typ := range []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0, tensor.Q4_0} {
 		for _, sh := range []struct{ n, k, rows int }{{32, 64, 32}, {70, 96, 70}, {33, 72, 64}, {64, 588, 96}, {100, 1152, 40}} {
 			if typ.BlockSize() > 1 && sh.k%qk != 0 {
@@ -199,16 +202,7 @@ func BenchmarkMatMulBF16(b *testing.B) {
 // keys and values: what is left is the probabilities' rounding (2⁻⁹ of
 // each weight) and float32 sums. Guards as in the float test.
 func TestDenseAttnBF16(t *testing.T) {
-	var tb *table
-	for _, x := range archOnly() {
-		if x.gemmB != nil {
-			tb = &x
-			break
-		}
-	}
-	if tb == nil {
-		t.Skip("no tier with AMX-BF16 on this CPU")
-	}
+	tb := bf16Tier(t)
 	r := rand.New(rand.NewPCG(59, 60))
 	round := func(x []float32, scale float32) []float32 {
 		out := make([]float32, len(x))
