@@ -98,6 +98,22 @@ func rowsQ(c rowsCtx) {
 		m16 = bcastConst(0x0000ffff)
 	}
 
+	// The block loop's prefetches run a lead ahead (pf below); the rows
+	// inside that lead at the start of a call get theirs here, so a short
+	// call (a thread's share of a small matrix) does not wait for them.
+	{
+		p, end := GP64(), GP64()
+		MOVQ(wp, p)
+		MOVQ(c.s, end)
+		SHLQ(U8(c.leadShift()), end)
+		ADDQ(wp, end)
+		Label(c.name + "_lead")
+		PREFETCHT1(Mem{Base: p})
+		ADDQ(U8(64), p)
+		CMPQ(p, end)
+		JB(LabelRef(c.name + "_lead"))
+	}
+
 	Label(c.name + "_group")
 	c.p0, c.p4 = GP64(), GP64()
 	MOVQ(wp, c.p0)
@@ -108,18 +124,14 @@ func rowsQ(c rowsCtx) {
 	nb := Load(Param("xd").Len(), GP64())
 	acc := YMM()
 	VXORPS(acc, acc, acc)
-	// pf walks four groups ahead (rows are contiguous in a tensor): each
-	// block prefetches as many bytes as the eight rows consume, so DRAM
-	// requests run ahead of the hardware prefetcher's stride detection.
-	// PREFETCHT1 (to L2): a T0 prefetch holds one of L1's few fill buffers
-	// until its line arrives, which capped the lines in flight from DRAM.
+	// pf walks a lead ahead (rows are contiguous in a tensor): each block
+	// prefetches as many bytes as the eight rows consume, so DRAM requests
+	// run ahead of the hardware prefetcher's stride detection. PREFETCHT1
+	// (to L2): a T0 prefetch holds one of L1's few fill buffers until its
+	// line arrives, which capped the lines in flight from DRAM.
 	pf := GP64()
 	MOVQ(c.s, pf)
-	if c.q4 {
-		SHLQ(U8(6), pf) // Q4 rows are half as long: eight groups ahead
-	} else {
-		SHLQ(U8(5), pf)
-	}
+	SHLQ(U8(c.leadShift()), pf)
 	ADDQ(wp, pf)
 	TESTQ(nb, nb)
 	JZ(LabelRef(c.name + "_store"))
@@ -272,6 +284,15 @@ func (c *rowsCtx) hsum8(a []VecVirtual) VecVirtual {
 	}
 	VPADDD(t2, t1, t1)
 	return t1
+}
+
+// leadShift: the prefetch lead is rowstride << leadShift bytes, four
+// groups of eight rows (Q8_0) or eight (Q4_0, whose rows are half as long).
+func (c *rowsCtx) leadShift() int {
+	if c.q4 {
+		return 6
+	}
+	return 5
 }
 
 // q4SumsZ is q4Sums for AVX-512 VNNI in natural lane order: four rows per

@@ -163,6 +163,16 @@ TEXT ·rowsQ8AVX2(SB), NOSPLIT, $0-128
 	MOVL         $0x0000ffff, DI
 	VMOVD        DI, X2
 	VPBROADCASTD X2, Y2
+	MOVQ         DX, DI
+	MOVQ         BX, R8
+	SHLQ         $0x05, R8
+	ADDQ         DX, R8
+
+rowsQ8AVX2_lead:
+	PREFETCHT1 (DI)
+	ADDQ       $0x40, DI
+	CMPQ       DI, R8
+	JB         rowsQ8AVX2_lead
 
 rowsQ8AVX2_group:
 	MOVQ   DX, DI
@@ -288,6 +298,16 @@ TEXT ·rowsQ8VNNI(SB), NOSPLIT, $0-128
 	MOVL         $0x80808080, DI
 	VMOVD        DI, X1
 	VPBROADCASTD X1, Y1
+	MOVQ         DX, DI
+	MOVQ         BX, R8
+	SHLQ         $0x05, R8
+	ADDQ         DX, R8
+
+rowsQ8VNNI_lead:
+	PREFETCHT1 (DI)
+	ADDQ       $0x40, DI
+	CMPQ       DI, R8
+	JB         rowsQ8VNNI_lead
 
 rowsQ8VNNI_group:
 	MOVQ   DX, DI
@@ -417,6 +437,16 @@ TEXT ·rowsQ4AVX2(SB), NOSPLIT, $0-128
 	MOVL         $0x0000ffff, DI
 	VMOVD        DI, X3
 	VPBROADCASTD X3, Y3
+	MOVQ         DX, DI
+	MOVQ         BX, R8
+	SHLQ         $0x06, R8
+	ADDQ         DX, R8
+
+rowsQ4AVX2_lead:
+	PREFETCHT1 (DI)
+	ADDQ       $0x40, DI
+	CMPQ       DI, R8
+	JB         rowsQ4AVX2_lead
 
 rowsQ4AVX2_group:
 	MOVQ   DX, DI
@@ -537,6 +567,16 @@ TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	MOVL         $0x0f0f0f0f, DI
 	VMOVD        DI, X1
 	VPBROADCASTD X1, Y1
+	MOVQ         DX, DI
+	MOVQ         BX, R8
+	SHLQ         $0x06, R8
+	ADDQ         DX, R8
+
+rowsQ4VNNI_lead:
+	PREFETCHT1 (DI)
+	ADDQ       $0x40, DI
+	CMPQ       DI, R8
+	JB         rowsQ4VNNI_lead
 
 rowsQ4VNNI_group:
 	MOVQ   DX, DI
