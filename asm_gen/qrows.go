@@ -97,6 +97,12 @@ func rowsQ(c rowsCtx) {
 		ones16 = bcastConst(0x00010001)
 		m16 = bcastConst(0x0000ffff)
 	}
+	var m0fZ, q4perm VecVirtual // q4SumsZ's nibble mask and lane permutation
+	if c.q4 && c.vnni {
+		m0fZ, q4perm = ZMM(), ZMM()
+		VPBROADCASTD(m0f.AsX(), m0fZ)
+		VMOVDQU32(q4gather, q4perm)
+	}
 
 	// The block loop's prefetches run a lead ahead (pf below); the rows
 	// inside that lead at the start of a call get theirs here, so a short
@@ -145,7 +151,7 @@ func rowsQ(c rowsCtx) {
 	var isum VecVirtual
 	switch {
 	case c.q4 && c.vnni:
-		isum = c.q4SumsZ(xp, m0f)
+		isum = c.q4SumsZ(xp, m0fZ, q4perm)
 	case c.q4:
 		isum = c.q4Sums(xp, m0f, ones16)
 	default:
@@ -298,12 +304,11 @@ func (c *rowsCtx) leadShift() int {
 // q4SumsZ is q4Sums for AVX-512 VNNI in natural lane order: four rows per
 // ZMM, one per 128-bit lane (low nibbles meet x[0:16], high x[16:32]),
 // then two pairwise adds within lanes and a permute gather the eight sums.
-func (c *rowsCtx) q4SumsZ(xp Register, m0f VecVirtual) VecVirtual {
+// m is the nibble mask and perm q4gather, both loaded before the loop.
+func (c *rowsCtx) q4SumsZ(xp Register, m, perm VecVirtual) VecVirtual {
 	xlo, xhi := ZMM(), ZMM()
 	VBROADCASTI32X4(Mem{Base: xp}, xlo)
 	VBROADCASTI32X4(Mem{Base: xp}.Offset(16), xhi)
-	m := ZMM()
-	VPBROADCASTD(m0f.AsX(), m)
 	a := make([]VecVirtual, 2)
 	for i := range a {
 		q, hi := ZMM(), ZMM()
@@ -328,8 +333,6 @@ func (c *rowsCtx) q4SumsZ(xp Register, m0f VecVirtual) VecVirtual {
 	VSHUFPS(U8(0x88), h, h, t1)
 	VSHUFPS(U8(0xdd), h, h, t2)
 	VPADDD(t2, t1, h)
-	perm := ZMM()
-	VMOVDQU32(q4gather, perm)
 	VPERMD(h, perm, h)
 	return h.AsY().(VecVirtual)
 }

@@ -567,6 +567,8 @@ TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	MOVL         $0x0f0f0f0f, DI
 	VMOVD        DI, X1
 	VPBROADCASTD X1, Y1
+	VPBROADCASTD X1, Z1
+	VMOVDQU32    q4gather<>+0(SB), Z7
 	MOVQ         DX, DI
 	MOVQ         BX, R8
 	SHLQ         $0x06, R8
@@ -585,7 +587,7 @@ rowsQ4VNNI_group:
 	MOVQ   xd_base+80(FP), R10
 	MOVQ   xs_base+104(FP), R11
 	MOVQ   xd_len+88(FP), R12
-	VXORPS Y2, Y2, Y2
+	VXORPS Y8, Y8, Y8
 	MOVQ   BX, R13
 	SHLQ   $0x06, R13
 	ADDQ   DX, R13
@@ -599,55 +601,53 @@ rowsQ4VNNI_block:
 	ADDQ       $0x00000090, R13
 
 	// int32 block sums of the eight rows
-	VBROADCASTI32X4 (R9), Z3
-	VBROADCASTI32X4 16(R9), Z4
-	VPBROADCASTD    X1, Z5
-	VMOVDQU32       2(DI), X6
-	VINSERTI32X4    $0x01, 2(DI)(BX*1), Z6, Z6
-	VINSERTI32X4    $0x02, 2(DI)(BX*2), Z6, Z6
-	VINSERTI32X4    $0x03, 2(DI)(SI*1), Z6, Z6
-	VPSRLW          $0x04, Z6, Z7
-	VPANDD          Z5, Z6, Z6
-	VPANDD          Z5, Z7, Z7
-	VPXORD          Z8, Z8, Z8
-	VPDPBUSD        Z3, Z6, Z8
-	VPDPBUSD        Z4, Z7, Z8
-	VMOVDQU32       2(R8), X9
-	VINSERTI32X4    $0x01, 2(R8)(BX*1), Z9, Z9
-	VINSERTI32X4    $0x02, 2(R8)(BX*2), Z9, Z9
-	VINSERTI32X4    $0x03, 2(R8)(SI*1), Z9, Z9
-	VPSRLW          $0x04, Z9, Z7
-	VPANDD          Z5, Z9, Z9
-	VPANDD          Z5, Z7, Z7
-	VPXORD          Z10, Z10, Z10
-	VPDPBUSD        Z3, Z9, Z10
-	VPDPBUSD        Z4, Z7, Z10
-	VSHUFPS         $0x88, Z10, Z8, Z3
-	VSHUFPS         $0xdd, Z10, Z8, Z4
-	VPADDD          Z4, Z3, Z4
-	VSHUFPS         $0x88, Z4, Z4, Z3
-	VSHUFPS         $0xdd, Z4, Z4, Z4
-	VPADDD          Z4, Z3, Z4
-	VMOVDQU32       q4gather<>+0(SB), Z3
-	VPERMD          Z4, Z3, Z4
+	VBROADCASTI32X4 (R9), Z9
+	VBROADCASTI32X4 16(R9), Z10
+	VMOVDQU32       2(DI), X2
+	VINSERTI32X4    $0x01, 2(DI)(BX*1), Z2, Z2
+	VINSERTI32X4    $0x02, 2(DI)(BX*2), Z2, Z2
+	VINSERTI32X4    $0x03, 2(DI)(SI*1), Z2, Z2
+	VPSRLW          $0x04, Z2, Z11
+	VPANDD          Z1, Z2, Z2
+	VPANDD          Z1, Z11, Z11
+	VPXORD          Z3, Z3, Z3
+	VPDPBUSD        Z9, Z2, Z3
+	VPDPBUSD        Z10, Z11, Z3
+	VMOVDQU32       2(R8), X4
+	VINSERTI32X4    $0x01, 2(R8)(BX*1), Z4, Z4
+	VINSERTI32X4    $0x02, 2(R8)(BX*2), Z4, Z4
+	VINSERTI32X4    $0x03, 2(R8)(SI*1), Z4, Z4
+	VPSRLW          $0x04, Z4, Z11
+	VPANDD          Z1, Z4, Z4
+	VPANDD          Z1, Z11, Z11
+	VPXORD          Z5, Z5, Z5
+	VPDPBUSD        Z9, Z4, Z5
+	VPDPBUSD        Z10, Z11, Z5
+	VSHUFPS         $0x88, Z5, Z3, Z9
+	VSHUFPS         $0xdd, Z5, Z3, Z10
+	VPADDD          Z10, Z9, Z10
+	VSHUFPS         $0x88, Z10, Z10, Z9
+	VSHUFPS         $0xdd, Z10, Z10, Z10
+	VPADDD          Z10, Z9, Z10
+	VPERMD          Z10, Z7, Z10
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
-	VPBROADCASTD (R11), Y3
-	VPSLLD       $0x03, Y3, Y3
-	VPSUBD       Y3, Y4, Y4
+	VPBROADCASTD (R11), Y9
+	VPSLLD       $0x03, Y9, Y9
+	VPSUBD       Y9, Y10, Y10
 
 	// scales: gather the rows' fp16 d, times the activation d
 	KXNORW       K1, K1, K1
-	VPGATHERDD   (DI)(Y0*1), K1, Y11
-	VPMOVDW      Y11, X11
-	VCVTPH2PS    X11, Y3
-	VBROADCASTSS (R10), Y5
-	VMULPS       Y5, Y3, Y3
+	VPGATHERDD   (DI)(Y0*1), K1, Y6
+	VPMOVDW      Y6, X6
+	VCVTPH2PS    X6, Y9
+	VBROADCASTSS (R10), Y11
+	VMULPS       Y11, Y9, Y9
 
 	// acc += float32(isum) * (dw*dx)
-	VCVTDQ2PS Y4, Y4
-	VMULPS    Y3, Y4, Y4
-	VADDPS    Y4, Y2, Y2
+	VCVTDQ2PS Y10, Y10
+	VMULPS    Y9, Y10, Y10
+	VADDPS    Y10, Y8, Y8
 	ADDQ      $0x00000012, DI
 	ADDQ      $0x00000012, R8
 	ADDQ      $0x00000020, R9
@@ -657,7 +657,7 @@ rowsQ4VNNI_block:
 	JNZ       rowsQ4VNNI_block
 
 rowsQ4VNNI_store:
-	VMOVUPS Y2, (AX)
+	VMOVUPS Y8, (AX)
 	ADDQ    $0x00000020, AX
 	LEAQ    (DX)(BX*8), DX
 	DECQ    CX
