@@ -173,7 +173,7 @@ func gemmBAMXKernel() {
 	}
 	JMP(LabelRef(name + "_go"))
 	Label(name + "_load")
-	loadC := func(store bool) {
+	moveC := func(store bool) { // c ↔ the accumulator tiles
 		// rows 16-31 of c through kk (the step counter is set after)
 		MOVQ(cs, kk)
 		SHLQ(U8(4), kk)
@@ -190,7 +190,7 @@ func gemmBAMXKernel() {
 			tileloadd(7, kk, cs, 64)
 		}
 	}
-	loadC(false)
+	moveC(false)
 	Label(name + "_go")
 	MOVQ(b0, bp)
 	MOVQ(U32(bKB), kk)
@@ -210,7 +210,7 @@ func gemmBAMXKernel() {
 	ADDQ(U32(2048), bp)
 	DECQ(kk)
 	JNZ(LabelRef(name + "_k"))
-	loadC(true)
+	moveC(true)
 	Comment("next panel: 32 rows down in a (back to the block's first k) and c")
 	MOVQ(bp, kk)
 	SUBQ(b0, kk)    // steps·2048 bytes of B this block read
