@@ -88,8 +88,7 @@ func TestGemmBTile(t *testing.T) {
 					for j := 0; j < 32; j++ {
 						var mag float64 // Σ|a·b|: two float32 sums differ by at most k·2⁻²⁴ of it
 						for k := 0; k < 32*sh.ks; k++ {
-							bk := b[k/32*bStep+j/16*512+(k%32)/2*32+2*(j%16)+k%2]
-							mag += math.Abs(float64(BF16ToF32(a[(32*p+i)*astride+k])) * float64(BF16ToF32(bk)))
+							mag += math.Abs(float64(BF16ToF32(a[(32*p+i)*astride+k])) * float64(BF16ToF32(b[bAt(k, j)])))
 						}
 						at := (32*p+i)*cstride + j
 						if d := math.Abs(float64(got[at] - want[at])); d > float64(32*sh.ks)*6e-8*mag || got[at] != got[at] {

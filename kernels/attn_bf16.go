@@ -99,10 +99,8 @@ func (t *bAttnTask) block(s *bAttnScratch, h, b int) {
 	clear(s.qb)
 	q0, nq := 32*b, min(32, n-32*b)
 	for r := 0; r < nq; r++ {
-		row := t.q[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d]
-		o := s.qb[r/16*512+2*(r%16):]
-		for i, x := range row {
-			o[i/32*bStep+(i%32)/2*32+i%2] = bf16(x * t.scale)
+		for i, x := range t.q[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d] {
+			s.qb[bAt(i, r)] = bf16(x * t.scale)
 		}
 	}
 	impl.gemmB(s.s, 32, t.a.kb[h*np*dp:(h+1)*np*dp], dp, s.qb, ks, np/32)

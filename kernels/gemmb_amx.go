@@ -29,6 +29,9 @@ type gemmBFunc func(c []float32, cstride int, a []uint16, astride int, b []uint1
 
 const bStep = 1024 // uint16s per k-step of a B operand (two 16×32 tiles)
 
+// bAt is the index of B[k][j] in the pair layout.
+func bAt(k, j int) int { return k/32*bStep + j/16*512 + (k%32)/2*32 + 2*(j%16) + k%2 }
+
 // bf16 rounds f to bfloat16, to nearest even (NaN stays NaN).
 func bf16(f float32) uint16 {
 	u := math.Float32bits(f)
@@ -49,13 +52,9 @@ func toBF16Generic(dst []uint16, src []float32, scale float32) {
 // pairsBF16Generic is the specification of pairsBF16: rows of 32 floats,
 // two at a time, into B's pair layout (pairs a multiple of 16).
 func pairsBF16Generic(dst []uint16, src []float32, pairs int) {
-	for p := 0; p < pairs; p++ {
-		r0, r1 := src[64*p:64*p+32], src[64*p+32:64*p+64]
-		o := dst[p/16*bStep+p%16*32:]
-		for j := 0; j < 32; j++ {
-			half := j / 16
-			o[half*512+2*(j%16)] = bf16(r0[j])
-			o[half*512+2*(j%16)+1] = bf16(r1[j])
+	for k := 0; k < 2*pairs; k++ {
+		for j, x := range src[32*k : 32*k+32] {
+			dst[bAt(k, j)] = bf16(x)
 		}
 	}
 }
@@ -69,8 +68,7 @@ func gemmBGeneric(c []float32, cstride int, a []uint16, astride int, b []uint16,
 			for j := 0; j < 32; j++ {
 				var acc float32
 				for k := 0; k < 32*ksteps; k++ {
-					bk := b[k/32*bStep+j/16*512+(k%32)/2*32+2*(j%16)+k%2]
-					acc += BF16ToF32(row[k]) * BF16ToF32(bk)
+					acc += BF16ToF32(row[k]) * BF16ToF32(b[bAt(k, j)])
 				}
 				c[(32*p+i)*cstride+j] = acc
 			}
@@ -115,9 +113,8 @@ func packRowsB(dst []uint16, w []byte, rb, k, nrows int, typ tensor.Type, row []
 		if full < ksteps { // the last, partial k-step (float types only)
 			clear(dst[full*bStep : ksteps*bStep])
 			for r := 0; r < 32; r++ {
-				o := dst[r/16*512+2*(r%16):]
 				for i := 32 * full; i < k; i++ {
-					o[i/32*bStep+(i%32)/2*32+i%2] = bf16(loadF(w[r*rb:], i, typ))
+					dst[bAt(i, r)] = bf16(loadF(w[r*rb:], i, typ))
 				}
 			}
 		}
@@ -126,9 +123,8 @@ func packRowsB(dst []uint16, w []byte, rb, k, nrows int, typ tensor.Type, row []
 	clear(dst[:ksteps*bStep])
 	for r := 0; r < min(32, nrows); r++ {
 		dequantRow(row, w[r*rb:], k, typ)
-		o := dst[r/16*512+2*(r%16):]
 		for i, x := range row[:k] {
-			o[i/32*bStep+(i%32)/2*32+i%2] = bf16(x)
+			dst[bAt(i, r)] = bf16(x)
 		}
 	}
 }
@@ -136,15 +132,9 @@ func packRowsB(dst []uint16, w []byte, rb, k, nrows int, typ tensor.Type, row []
 // rowsToA converts n rows of k floats (stride apart) to A's layout: kp =
 // k rounded up to 32 bfloat16s per row, times scale, padding zeroed.
 func rowsToA(dst []uint16, src []float32, n, k, stride, kp int, scale float32) {
-	k16 := k / 16 * 16
 	for t := 0; t < n; t++ {
-		d, s := dst[t*kp:(t+1)*kp], src[t*stride:t*stride+k]
-		if k16 > 0 {
-			impl.toBF16(d[:k16], s[:k16], scale)
-		}
-		for i := k16; i < k; i++ {
-			d[i] = bf16(s[i] * scale)
-		}
+		d := dst[t*kp : (t+1)*kp]
+		impl.toBF16(d[:k], src[t*stride:t*stride+k], scale)
 		clear(d[k:])
 	}
 }

@@ -230,21 +230,15 @@ func TestPackQ32MatchesGeneric(t *testing.T) {
 				w, _ := makeWeights(r, typ, nb*qk, gemmRows)
 				rb := typ.RowBytes(nb * qk)
 				want, got := make([]byte, nb*gemmPanel), make([]byte, nb*gemmPanel+3)
-				for _, p := range []struct {
-					name      string
-					gen, tier func(dst, w []byte, rb, nb int, q4 bool)
-				}{{"packQ", packQ32, tb.packQ}} {
-					clear(got)
-					p.gen(want, w.Data, rb, nb, typ == tensor.Q4_0)
-					p.tier(got, w.Data, rb, nb, typ == tensor.Q4_0)
-					for i := range want {
-						if want[i] != got[i] {
-							t.Fatalf("%s %s %v nb=%d: byte %d = %#x, generic %#x", tb.name, p.name, typ, nb, i, got[i], want[i])
-						}
+				packQ32(want, w.Data, rb, nb, typ == tensor.Q4_0)
+				tb.packQ(got, w.Data, rb, nb, typ == tensor.Q4_0)
+				for i := range want {
+					if want[i] != got[i] {
+						t.Fatalf("%s %v nb=%d: byte %d = %#x, generic %#x", tb.name, typ, nb, i, got[i], want[i])
 					}
-					if got[len(got)-1]|got[len(got)-2]|got[len(got)-3] != 0 {
-						t.Fatalf("%s %s %v nb=%d: wrote past the panel", tb.name, p.name, typ, nb)
-					}
+				}
+				if got[len(got)-1]|got[len(got)-2]|got[len(got)-3] != 0 {
+					t.Fatalf("%s %v nb=%d: wrote past the panel", tb.name, typ, nb)
 				}
 			}
 		}

@@ -75,9 +75,9 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		if k%qk != 0 {
 			panic(fmt.Sprintf("kernels: MatMul %q: row length %d not a multiple of %d", w.Name, k, qk))
 		}
+		ws.acts.size(n, k)
 		m.acts = &ws.acts
 		ws.prep = prepTask{a: &ws.acts, x: x}
-		ws.acts.size(n, k)
 		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
 			ws.prep.off = 128
 			if w.Type == tensor.Q4_0 {
