@@ -22,8 +22,8 @@ func maddubsYMM(n int)
 // on, with the operations one iteration does (a multiply-add counts 2). nil
 // where the tier has none (generic): the probe then times the kernels.
 func peakLoops() (fma, int8 *peakLoop) {
-	switch kernels.Selected() {
-	case "avx512", "amx":
+	switch kernels.ISA() {
+	case "avx512":
 		return &peakLoop{"VFMADD231PS zmm", fmaZMM, 12 * 16 * 2}, &peakLoop{"VPDPBUSD zmm", vnniZMM, 12 * 64 * 2}
 	case "avx2":
 		return &peakLoop{"VFMADD231PS ymm", fmaYMM, 12 * 8 * 2}, &peakLoop{"VPMADDUBSW+VPMADDWD ymm", maddubsYMM, 6 * 32 * 2}

@@ -12,6 +12,7 @@ import (
 type table struct {
 	name     string // "generic", "avx2", "avx512", "amx"
 	features string // what the tier uses, e.g. "avx512f+bw+vl+vnni"
+	isa      string // the vector kernels' family ("avx512" for amx too): direct calls key on it
 
 	rowsQ8   rowsQFunc
 	rowsQ4   rowsQFunc
@@ -46,6 +47,7 @@ type table struct {
 
 var genericTable = table{
 	name:      "generic",
+	isa:       "generic",
 	features:  "pure Go",
 	rowsQ8:    rowsQ8Generic,
 	rowsQ4:    rowsQ4Generic,
@@ -107,6 +109,11 @@ func choose(want string, avail []table) (table, string) {
 // "amx" (avx512 with bfloat16 products on AMX tiles), or on arm64
 // "neon" or "sdot".
 func Selected() string { return impl.name }
+
+// ISA names the instruction family of the selected tier's vector kernels:
+// "avx512" (the avx512 and amx tiers), "avx2", "neon" (neon and sdot) or
+// "generic".
+func ISA() string { return impl.isa }
 
 // Features says which instruction-set extensions the selected tier uses.
 func Features() string { return impl.features }

@@ -32,6 +32,7 @@ func archTiers() []table {
 
 var avx2Table = table{
 	name:      "avx2",
+	isa:       "avx2",
 	features:  "avx2+fma+f16c",
 	rowsQ8:    rowsQAsm(rowsQ8AVX2, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18),
@@ -58,6 +59,7 @@ var avx2Table = table{
 
 var avx512Table = table{
 	name:      "avx512",
+	isa:       "avx512",
 	features:  "avx512f+bw+vl+vnni",
 	rowsQ8:    rowsQAsm(rowsQ8VNNI, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4VNNI, rowsQ4Generic, 18),
@@ -185,8 +187,8 @@ func dotAsm(kern func(a, b []float32) float32, step int) func(a, b []float32) fl
 func expSumArch(x []float32, m float32) (float32, bool) {
 	var s float32
 	n := len(x) / 16 * 16
-	switch impl.name {
-	case "avx512", "amx":
+	switch impl.isa {
+	case "avx512":
 		if n > 0 {
 			s = expSumAVX512(x[:n], m)
 		}

@@ -40,7 +40,7 @@ var sdotTable = armTable("sdot", "asimd+asimddp",
 // token, rows in cache-sized chunks) and its packer.
 func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t := genericTable
-	t.name, t.features = name, features
+	t.name, t.features, t.isa = name, features, "neon"
 	t.rowsQ8, t.rowsQ4 = q8, q4
 	t.rowsF32 = rowsFArm(rowsF32NEON, rowsF32Generic)
 	t.rowsF16 = rowsFArm(rowsF16NEON, rowsF16Generic)

@@ -139,7 +139,7 @@ func expSumArm(x []float32, m float32) float32 {
 // expSumArch is the selected tier's expSum as a direct call (see
 // expSumTile): both arm64 tiers use expSumNEON.
 func expSumArch(x []float32, m float32) (float32, bool) {
-	if impl.name != "neon" && impl.name != "sdot" {
+	if impl.isa != "neon" {
 		return 0, false
 	}
 	return expSumArm(x, m), true

@@ -6,9 +6,9 @@ package kernels
 // the tier's tile width (checked by colSoftmax) and reports whether it did.
 func colSoftmaxArch(s []float32, rows, W int, sum []float32) bool {
 	switch {
-	case (impl.name == "avx512" || impl.name == "amx") && W == 32:
+	case impl.isa == "avx512" && W == 32:
 		colSoftmax32AVX512(s, rows, sum)
-	case impl.name == "avx2" && W == 16:
+	case impl.isa == "avx2" && W == 16:
 		colSoftmax16AVX2(s, rows, sum)
 	default:
 		return false
@@ -19,9 +19,9 @@ func colSoftmaxArch(s []float32, rows, W int, sum []float32) bool {
 // gemmFAccFor is the accumulating twin of tb's float tile kernel, or nil.
 func gemmFAccFor(tb *table) gemmFFunc {
 	switch {
-	case (tb.name == "avx512" || tb.name == "amx") && tb.gemmFRows == 32 && tb.gemmFToks == 12:
+	case tb.isa == "avx512" && tb.gemmFRows == 32 && tb.gemmFToks == 12:
 		return gemmFAcc32x12AVX512
-	case tb.name == "avx2" && tb.gemmFRows == 16 && tb.gemmFToks == 6:
+	case tb.isa == "avx2" && tb.gemmFRows == 16 && tb.gemmFToks == 6:
 		return gemmFAcc16x6AVX2
 	}
 	return nil

@@ -22,6 +22,7 @@ func TestGemmFBlocking(t *testing.T) {
 		}
 		noAcc := tb
 		noAcc.name += "-noacc"
+		noAcc.isa = "generic" // no accumulating twin
 		for _, v := range []table{tb, noAcc} {
 			for _, c := range []struct{ n, k, rows, group int }{
 				{12*gemmFNB*2 + 5, 2*gemmFKC + 37, 2 * v.gemmFRows, 1 << 20},
