@@ -202,13 +202,11 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	ctx, cancel := s.requestContext(r)
-	defer cancel()
-	release := s.admit(ctx, w)
-	if release == nil {
+	ctx, done, ok := s.start(w, r)
+	if !ok {
 		return
 	}
-	defer release()
+	defer done()
 	gen := func(ctx context.Context, onToken func(int, t5go.Token) error) ([]t5go.Result, error) {
 		return s.m.GenerateBatch(ctx, reqs, onToken)
 	}

@@ -45,13 +45,11 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	ctx, cancel := s.requestContext(r)
-	defer cancel()
-	release := s.admit(ctx, w)
-	if release == nil {
+	ctx, done, ok := s.start(w, r)
+	if !ok {
 		return
 	}
-	defer release()
+	defer done()
 	data := make([]embedding, len(inputs))
 	tokens := 0
 	for i, in := range inputs {

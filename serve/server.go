@@ -246,6 +246,19 @@ func (s *Server) admit(ctx context.Context, w http.ResponseWriter) func() {
 	return release
 }
 
+// start opens a request's context and waits for a slot (admit). Not ok:
+// it has answered the request. Otherwise done releases the slot, then the
+// context.
+func (s *Server) start(w http.ResponseWriter, r *http.Request) (ctx context.Context, done func(), ok bool) {
+	ctx, cancel := s.requestContext(r)
+	release := s.admit(ctx, w)
+	if release == nil {
+		cancel()
+		return nil, nil, false
+	}
+	return ctx, func() { release(); cancel() }, true
+}
+
 // requestContext is the request's context with the server's deadline; its
 // cause is errTimeout when the deadline passes.
 func (s *Server) requestContext(r *http.Request) (context.Context, context.CancelFunc) {

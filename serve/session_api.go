@@ -65,13 +65,11 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	ctx, cancel := s.requestContext(r)
-	defer cancel()
-	release := s.admit(ctx, w)
-	if release == nil {
+	ctx, done, ok := s.start(w, r)
+	if !ok {
 		return
 	}
-	defer release()
+	defer done()
 	if e := s.sess.reserve(); e != nil {
 		if e.status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "1")
