@@ -295,10 +295,15 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, head complet
 				return err
 			}
 			if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
+				markGone(w) // the connection failed: the client has left
 				return err
 			}
 		}
-		return rc.Flush()
+		if err := rc.Flush(); err != nil {
+			markGone(w)
+			return err
+		}
+		return nil
 	}
 	chunk := func(i int, text string, reason *string) completion {
 		c := head
