@@ -12,7 +12,9 @@
 //     Sapphire Rapids and later; Linux grants the tile state on request),
 //     used only where a caller opts in (Workspace.AllowBF16,
 //     DenseAttn.BF16: the vision tower of a quantized or bf16 model);
-//   - avx512: AVX-512 F+BW+VL+VNNI (VPDPBUSD), plus FMA and F16C;
+//   - avx512: AVX-512 F+BW+VL+VNNI (VPDPBUSD), plus FMA and F16C; where
+//     the CPU also has VBMI (Ice Lake and later) the Q4_0 row kernel takes
+//     four blocks of a row per ZMM (rowsQ4VBMI; Features says "+vbmi");
 //   - avx2:   AVX2+FMA+F16C (VPMADDUBSW for the integer dots);
 //   - generic: pure Go, also what the purego build tag and other GOARCHes get.
 //

@@ -145,7 +145,7 @@ dotAVX512_reduce:
 	RET
 
 // func rowsQ8AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, F16C, MMX+
+// Requires: AVX, AVX2, CMOV, F16C, MMX+
 TEXT ·rowsQ8AVX2(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -163,77 +163,87 @@ TEXT ·rowsQ8AVX2(SB), NOSPLIT, $0-128
 	MOVL         $0x0000ffff, DI
 	VMOVD        DI, X2
 	VPBROADCASTD X2, Y2
-	MOVQ         DX, DI
-	MOVQ         BX, R8
-	SHLQ         $0x05, R8
-	ADDQ         DX, R8
+	MOVQ         CX, DI
+	SHLQ         $0x03, DI
+	IMULQ        BX, DI
+	ADDQ         DX, DI
+	MOVQ         DX, R8
+	MOVQ         BX, R9
+	SHLQ         $0x05, R9
+	ADDQ         DX, R9
+	CMPQ         R9, DI
+	CMOVQHI      DI, R9
 
 rowsQ8AVX2_lead:
-	PREFETCHT1 (DI)
-	ADDQ       $0x40, DI
-	CMPQ       DI, R8
+	PREFETCHT1 (R8)
+	ADDQ       $0x40, R8
+	CMPQ       R8, R9
 	JB         rowsQ8AVX2_lead
 
 rowsQ8AVX2_group:
-	MOVQ   DX, DI
-	LEAQ   (DX)(BX*4), R8
-	MOVQ   xq_base+56(FP), R9
-	MOVQ   xd_base+80(FP), R10
-	MOVQ   xs_base+104(FP), R11
-	MOVQ   xd_len+88(FP), R12
+	MOVQ   DX, R8
+	LEAQ   (DX)(BX*4), R9
+	MOVQ   xq_base+56(FP), R10
+	MOVQ   xd_base+80(FP), R11
+	MOVQ   xs_base+104(FP), R12
+	MOVQ   xd_len+88(FP), R13
 	VXORPS Y3, Y3, Y3
-	MOVQ   BX, R13
-	SHLQ   $0x05, R13
-	ADDQ   DX, R13
-	TESTQ  R12, R12
+	MOVQ   BX, R14
+	SHLQ   $0x05, R14
+	ADDQ   DX, R14
+	TESTQ  R13, R13
 	JZ     rowsQ8AVX2_store
 
 rowsQ8AVX2_block:
-	PREFETCHT1 (R13)
-	PREFETCHT1 64(R13)
-	PREFETCHT1 128(R13)
-	PREFETCHT1 192(R13)
-	PREFETCHT1 256(R13)
-	ADDQ       $0x00000110, R13
+	CMPQ       R14, DI
+	JAE        rowsQ8AVX2_blockpf
+	PREFETCHT1 (R14)
+	PREFETCHT1 64(R14)
+	PREFETCHT1 128(R14)
+	PREFETCHT1 192(R14)
+	PREFETCHT1 256(R14)
+
+rowsQ8AVX2_blockpf:
+	ADDQ $0x00000110, R14
 
 	// int32 block sums of the eight rows
-	VMOVDQU    (R9), Y4
-	VMOVDQU    2(DI), Y5
+	VMOVDQU    (R10), Y4
+	VMOVDQU    2(R8), Y5
 	VPABSB     Y5, Y6
 	VPSIGNB    Y5, Y4, Y5
 	VPMADDUBSW Y5, Y6, Y6
 	VPMADDWD   Y1, Y6, Y5
-	VMOVDQU    2(DI)(BX*1), Y6
+	VMOVDQU    2(R8)(BX*1), Y6
 	VPABSB     Y6, Y7
 	VPSIGNB    Y6, Y4, Y6
 	VPMADDUBSW Y6, Y7, Y7
 	VPMADDWD   Y1, Y7, Y6
-	VMOVDQU    2(DI)(BX*2), Y7
+	VMOVDQU    2(R8)(BX*2), Y7
 	VPABSB     Y7, Y8
 	VPSIGNB    Y7, Y4, Y7
 	VPMADDUBSW Y7, Y8, Y8
 	VPMADDWD   Y1, Y8, Y7
-	VMOVDQU    2(DI)(SI*1), Y8
+	VMOVDQU    2(R8)(SI*1), Y8
 	VPABSB     Y8, Y9
 	VPSIGNB    Y8, Y4, Y8
 	VPMADDUBSW Y8, Y9, Y9
 	VPMADDWD   Y1, Y9, Y8
-	VMOVDQU    2(R8), Y9
+	VMOVDQU    2(R9), Y9
 	VPABSB     Y9, Y10
 	VPSIGNB    Y9, Y4, Y9
 	VPMADDUBSW Y9, Y10, Y10
 	VPMADDWD   Y1, Y10, Y9
-	VMOVDQU    2(R8)(BX*1), Y10
+	VMOVDQU    2(R9)(BX*1), Y10
 	VPABSB     Y10, Y11
 	VPSIGNB    Y10, Y4, Y10
 	VPMADDUBSW Y10, Y11, Y11
 	VPMADDWD   Y1, Y11, Y10
-	VMOVDQU    2(R8)(BX*2), Y11
+	VMOVDQU    2(R9)(BX*2), Y11
 	VPABSB     Y11, Y12
 	VPSIGNB    Y11, Y4, Y11
 	VPMADDUBSW Y11, Y12, Y12
 	VPMADDWD   Y1, Y12, Y11
-	VMOVDQU    2(R8)(SI*1), Y12
+	VMOVDQU    2(R9)(SI*1), Y12
 	VPABSB     Y12, Y13
 	VPSIGNB    Y12, Y4, Y4
 	VPMADDUBSW Y4, Y13, Y13
@@ -251,24 +261,24 @@ rowsQ8AVX2_block:
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
 	// scales: gather the rows' fp16 d, times the activation d
 	VPCMPEQD     Y4, Y4, Y4
-	VPGATHERDD   Y4, (DI)(Y0*1), Y14
+	VPGATHERDD   Y4, (R8)(Y0*1), Y14
 	VPAND        Y2, Y14, Y14
 	VPACKUSDW    Y14, Y14, Y14
 	VPERMQ       $0x08, Y14, Y14
 	VCVTPH2PS    X14, Y4
-	VBROADCASTSS (R10), Y5
+	VBROADCASTSS (R11), Y5
 	VMULPS       Y5, Y4, Y4
 
 	// acc += float32(isum) * (dw*dx)
 	VCVTDQ2PS Y6, Y5
 	VMULPS    Y4, Y5, Y5
 	VADDPS    Y5, Y3, Y3
-	ADDQ      $0x00000022, DI
 	ADDQ      $0x00000022, R8
-	ADDQ      $0x00000020, R9
-	ADDQ      $0x00000004, R10
+	ADDQ      $0x00000022, R9
+	ADDQ      $0x00000020, R10
 	ADDQ      $0x00000004, R11
-	DECQ      R12
+	ADDQ      $0x00000004, R12
+	DECQ      R13
 	JNZ       rowsQ8AVX2_block
 
 rowsQ8AVX2_store:
@@ -283,7 +293,7 @@ rowsQ8AVX2_done:
 	RET
 
 // func rowsQ8VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
+// Requires: AVX, AVX2, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
 TEXT ·rowsQ8VNNI(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -298,63 +308,73 @@ TEXT ·rowsQ8VNNI(SB), NOSPLIT, $0-128
 	MOVL         $0x80808080, DI
 	VMOVD        DI, X1
 	VPBROADCASTD X1, Y1
-	MOVQ         DX, DI
-	MOVQ         BX, R8
-	SHLQ         $0x05, R8
-	ADDQ         DX, R8
+	MOVQ         CX, DI
+	SHLQ         $0x03, DI
+	IMULQ        BX, DI
+	ADDQ         DX, DI
+	MOVQ         DX, R8
+	MOVQ         BX, R9
+	SHLQ         $0x05, R9
+	ADDQ         DX, R9
+	CMPQ         R9, DI
+	CMOVQHI      DI, R9
 
 rowsQ8VNNI_lead:
-	PREFETCHT1 (DI)
-	ADDQ       $0x40, DI
-	CMPQ       DI, R8
+	PREFETCHT1 (R8)
+	ADDQ       $0x40, R8
+	CMPQ       R8, R9
 	JB         rowsQ8VNNI_lead
 
 rowsQ8VNNI_group:
-	MOVQ   DX, DI
-	LEAQ   (DX)(BX*4), R8
-	MOVQ   xq_base+56(FP), R9
-	MOVQ   xd_base+80(FP), R10
-	MOVQ   xs_base+104(FP), R11
-	MOVQ   xd_len+88(FP), R12
+	MOVQ   DX, R8
+	LEAQ   (DX)(BX*4), R9
+	MOVQ   xq_base+56(FP), R10
+	MOVQ   xd_base+80(FP), R11
+	MOVQ   xs_base+104(FP), R12
+	MOVQ   xd_len+88(FP), R13
 	VXORPS Y2, Y2, Y2
-	MOVQ   BX, R13
-	SHLQ   $0x05, R13
-	ADDQ   DX, R13
-	TESTQ  R12, R12
+	MOVQ   BX, R14
+	SHLQ   $0x05, R14
+	ADDQ   DX, R14
+	TESTQ  R13, R13
 	JZ     rowsQ8VNNI_store
 
 rowsQ8VNNI_block:
-	PREFETCHT1 (R13)
-	PREFETCHT1 64(R13)
-	PREFETCHT1 128(R13)
-	PREFETCHT1 192(R13)
-	PREFETCHT1 256(R13)
-	ADDQ       $0x00000110, R13
+	CMPQ       R14, DI
+	JAE        rowsQ8VNNI_blockpf
+	PREFETCHT1 (R14)
+	PREFETCHT1 64(R14)
+	PREFETCHT1 128(R14)
+	PREFETCHT1 192(R14)
+	PREFETCHT1 256(R14)
+
+rowsQ8VNNI_blockpf:
+	ADDQ $0x00000110, R14
 
 	// int32 block sums of the eight rows
-	VMOVDQU32  (R9), Y3
-	VPXORD     2(DI), Y1, Y5
+	VMOVDQU32  (R10), Y3
+	VPXORD     2(R8), Y1, Y5
 	VPXORD     Y4, Y4, Y4
 	VPDPBUSD   Y3, Y5, Y4
-	VPXORD     2(DI)(BX*1), Y1, Y5
+	VPXORD     2(R8)(BX*1), Y1, Y5
 	VPXORD     Y6, Y6, Y6
 	VPDPBUSD   Y3, Y5, Y6
-	VPXORD     2(DI)(BX*2), Y1, Y5
+	VPXORD     2(R8)(BX*2), Y1, Y5
 	VPXORD     Y7, Y7, Y7
 	VPDPBUSD   Y3, Y5, Y7
-	VPXORD     2(DI)(SI*1), Y1, Y5
+	VPXORD     2(R8)(SI*1), Y1, Y5
 	VPXORD     Y8, Y8, Y8
 	VPDPBUSD   Y3, Y5, Y8
-	VPXORD     2(R8), Y1, Y5
+	VPXORD     2(R9), Y1, Y5
 	VPXORD     Y9, Y9, Y9
 	VPDPBUSD   Y3, Y5, Y9
-	VPXORD     2(R8)(BX*1), Y1, Y5
+	VPXORD     2(R9)(BX*1), Y1, Y5
 	VPXORD     Y10, Y10, Y10
 	VPDPBUSD   Y3, Y5, Y10
-	VPXORD     2(R8)(BX*2), Y1, Y5
+	VPXORD     2(R9)(BX*2), Y1, Y5
 	VPXORD     Y11, Y11, Y11
 	VPDPBUSD   Y3, Y5, Y11
-	VPXORD     2(R8)(SI*1), Y1, Y5
+	VPXORD     2(R9)(SI*1), Y1, Y5
 	VPXORD     Y12, Y12, Y12
 	VPDPBUSD   Y3, Y5, Y12
 	VSHUFPS    $0x88, Y6, Y4, Y3
@@ -380,28 +400,28 @@ rowsQ8VNNI_block:
 	VPADDD     Y3, Y14, Y14
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
-	VPBROADCASTD (R11), Y3
+	VPBROADCASTD (R12), Y3
 	VPSLLD       $0x07, Y3, Y3
 	VPSUBD       Y3, Y14, Y14
 
 	// scales: gather the rows' fp16 d, times the activation d
 	KXNORW       K1, K1, K1
-	VPGATHERDD   (DI)(Y0*1), K1, Y13
+	VPGATHERDD   (R8)(Y0*1), K1, Y13
 	VPMOVDW      Y13, X13
 	VCVTPH2PS    X13, Y3
-	VBROADCASTSS (R10), Y5
+	VBROADCASTSS (R11), Y5
 	VMULPS       Y5, Y3, Y3
 
 	// acc += float32(isum) * (dw*dx)
 	VCVTDQ2PS Y14, Y5
 	VMULPS    Y3, Y5, Y5
 	VADDPS    Y5, Y2, Y2
-	ADDQ      $0x00000022, DI
 	ADDQ      $0x00000022, R8
-	ADDQ      $0x00000020, R9
-	ADDQ      $0x00000004, R10
+	ADDQ      $0x00000022, R9
+	ADDQ      $0x00000020, R10
 	ADDQ      $0x00000004, R11
-	DECQ      R12
+	ADDQ      $0x00000004, R12
+	DECQ      R13
 	JNZ       rowsQ8VNNI_block
 
 rowsQ8VNNI_store:
@@ -416,7 +436,7 @@ rowsQ8VNNI_done:
 	RET
 
 // func rowsQ4AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, F16C, MMX+
+// Requires: AVX, AVX2, CMOV, F16C, MMX+
 TEXT ·rowsQ4AVX2(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -437,42 +457,52 @@ TEXT ·rowsQ4AVX2(SB), NOSPLIT, $0-128
 	MOVL         $0x0000ffff, DI
 	VMOVD        DI, X3
 	VPBROADCASTD X3, Y3
-	MOVQ         DX, DI
-	MOVQ         BX, R8
-	SHLQ         $0x06, R8
-	ADDQ         DX, R8
+	MOVQ         CX, DI
+	SHLQ         $0x03, DI
+	IMULQ        BX, DI
+	ADDQ         DX, DI
+	MOVQ         DX, R8
+	MOVQ         BX, R9
+	SHLQ         $0x06, R9
+	ADDQ         DX, R9
+	CMPQ         R9, DI
+	CMOVQHI      DI, R9
 
 rowsQ4AVX2_lead:
-	PREFETCHT1 (DI)
-	ADDQ       $0x40, DI
-	CMPQ       DI, R8
+	PREFETCHT1 (R8)
+	ADDQ       $0x40, R8
+	CMPQ       R8, R9
 	JB         rowsQ4AVX2_lead
 
 rowsQ4AVX2_group:
-	MOVQ   DX, DI
-	LEAQ   (DX)(BX*4), R8
-	MOVQ   xq_base+56(FP), R9
-	MOVQ   xd_base+80(FP), R10
-	MOVQ   xs_base+104(FP), R11
-	MOVQ   xd_len+88(FP), R12
+	MOVQ   DX, R8
+	LEAQ   (DX)(BX*4), R9
+	MOVQ   xq_base+56(FP), R10
+	MOVQ   xd_base+80(FP), R11
+	MOVQ   xs_base+104(FP), R12
+	MOVQ   xd_len+88(FP), R13
 	VXORPS Y4, Y4, Y4
-	MOVQ   BX, R13
-	SHLQ   $0x06, R13
-	ADDQ   DX, R13
-	TESTQ  R12, R12
+	MOVQ   BX, R14
+	SHLQ   $0x06, R14
+	ADDQ   DX, R14
+	TESTQ  R13, R13
 	JZ     rowsQ4AVX2_store
 
 rowsQ4AVX2_block:
-	PREFETCHT1 (R13)
-	PREFETCHT1 64(R13)
-	PREFETCHT1 128(R13)
-	ADDQ       $0x00000090, R13
+	CMPQ       R14, DI
+	JAE        rowsQ4AVX2_blockpf
+	PREFETCHT1 (R14)
+	PREFETCHT1 64(R14)
+	PREFETCHT1 128(R14)
+
+rowsQ4AVX2_blockpf:
+	ADDQ $0x00000090, R14
 
 	// int32 block sums of the eight rows
-	VBROADCASTI128 (R9), Y5
-	VBROADCASTI128 16(R9), Y6
-	VMOVDQU        2(DI), X7
-	VINSERTI128    $0x01, 2(DI)(BX*1), Y7, Y7
+	VBROADCASTI128 (R10), Y5
+	VBROADCASTI128 16(R10), Y6
+	VMOVDQU        2(R8), X7
+	VINSERTI128    $0x01, 2(R8)(BX*1), Y7, Y7
 	VPSRLW         $0x04, Y7, Y8
 	VPAND          Y1, Y7, Y7
 	VPAND          Y1, Y8, Y8
@@ -480,8 +510,8 @@ rowsQ4AVX2_block:
 	VPMADDUBSW     Y6, Y8, Y8
 	VPADDW         Y8, Y7, Y7
 	VPMADDWD       Y2, Y7, Y8
-	VMOVDQU        2(DI)(BX*2), X9
-	VINSERTI128    $0x01, 2(DI)(SI*1), Y9, Y9
+	VMOVDQU        2(R8)(BX*2), X9
+	VINSERTI128    $0x01, 2(R8)(SI*1), Y9, Y9
 	VPSRLW         $0x04, Y9, Y13
 	VPAND          Y1, Y9, Y9
 	VPAND          Y1, Y13, Y13
@@ -489,8 +519,8 @@ rowsQ4AVX2_block:
 	VPMADDUBSW     Y6, Y13, Y13
 	VPADDW         Y13, Y9, Y9
 	VPMADDWD       Y2, Y9, Y13
-	VMOVDQU        2(R8), X10
-	VINSERTI128    $0x01, 2(R8)(BX*1), Y10, Y10
+	VMOVDQU        2(R9), X10
+	VINSERTI128    $0x01, 2(R9)(BX*1), Y10, Y10
 	VPSRLW         $0x04, Y10, Y14
 	VPAND          Y1, Y10, Y10
 	VPAND          Y1, Y14, Y14
@@ -498,8 +528,8 @@ rowsQ4AVX2_block:
 	VPMADDUBSW     Y6, Y14, Y14
 	VPADDW         Y14, Y10, Y10
 	VPMADDWD       Y2, Y10, Y14
-	VMOVDQU        2(R8)(BX*2), X11
-	VINSERTI128    $0x01, 2(R8)(SI*1), Y11, Y11
+	VMOVDQU        2(R9)(BX*2), X11
+	VINSERTI128    $0x01, 2(R9)(SI*1), Y11, Y11
 	VPSRLW         $0x04, Y11, Y15
 	VPAND          Y1, Y11, Y11
 	VPAND          Y1, Y15, Y15
@@ -512,30 +542,30 @@ rowsQ4AVX2_block:
 	VPHADDD        Y5, Y6, Y5
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
-	VPBROADCASTD (R11), Y6
+	VPBROADCASTD (R12), Y6
 	VPSLLD       $0x03, Y6, Y6
 	VPSUBD       Y6, Y5, Y5
 
 	// scales: gather the rows' fp16 d, times the activation d
 	VPCMPEQD     Y6, Y6, Y6
-	VPGATHERDD   Y6, (DI)(Y0*1), Y12
+	VPGATHERDD   Y6, (R8)(Y0*1), Y12
 	VPAND        Y3, Y12, Y12
 	VPACKUSDW    Y12, Y12, Y12
 	VPERMQ       $0x08, Y12, Y12
 	VCVTPH2PS    X12, Y6
-	VBROADCASTSS (R10), Y8
+	VBROADCASTSS (R11), Y8
 	VMULPS       Y8, Y6, Y6
 
 	// acc += float32(isum) * (dw*dx)
 	VCVTDQ2PS Y5, Y5
 	VMULPS    Y6, Y5, Y5
 	VADDPS    Y5, Y4, Y4
-	ADDQ      $0x00000012, DI
 	ADDQ      $0x00000012, R8
-	ADDQ      $0x00000020, R9
-	ADDQ      $0x00000004, R10
+	ADDQ      $0x00000012, R9
+	ADDQ      $0x00000020, R10
 	ADDQ      $0x00000004, R11
-	DECQ      R12
+	ADDQ      $0x00000004, R12
+	DECQ      R13
 	JNZ       rowsQ4AVX2_block
 
 rowsQ4AVX2_store:
@@ -552,7 +582,7 @@ rowsQ4AVX2_done:
 	RET
 
 // func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
 TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	MOVQ         y_base+0(FP), AX
 	MOVQ         y_len+8(FP), CX
@@ -569,54 +599,64 @@ TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	VPBROADCASTD X1, Y1
 	VPBROADCASTD X1, Z1
 	VMOVDQU32    q4gather<>+0(SB), Z7
-	MOVQ         DX, DI
-	MOVQ         BX, R8
-	SHLQ         $0x06, R8
-	ADDQ         DX, R8
+	MOVQ         CX, DI
+	SHLQ         $0x03, DI
+	IMULQ        BX, DI
+	ADDQ         DX, DI
+	MOVQ         DX, R8
+	MOVQ         BX, R9
+	SHLQ         $0x06, R9
+	ADDQ         DX, R9
+	CMPQ         R9, DI
+	CMOVQHI      DI, R9
 
 rowsQ4VNNI_lead:
-	PREFETCHT1 (DI)
-	ADDQ       $0x40, DI
-	CMPQ       DI, R8
+	PREFETCHT1 (R8)
+	ADDQ       $0x40, R8
+	CMPQ       R8, R9
 	JB         rowsQ4VNNI_lead
 
 rowsQ4VNNI_group:
-	MOVQ   DX, DI
-	LEAQ   (DX)(BX*4), R8
-	MOVQ   xq_base+56(FP), R9
-	MOVQ   xd_base+80(FP), R10
-	MOVQ   xs_base+104(FP), R11
-	MOVQ   xd_len+88(FP), R12
+	MOVQ   DX, R8
+	LEAQ   (DX)(BX*4), R9
+	MOVQ   xq_base+56(FP), R10
+	MOVQ   xd_base+80(FP), R11
+	MOVQ   xs_base+104(FP), R12
+	MOVQ   xd_len+88(FP), R13
 	VXORPS Y8, Y8, Y8
-	MOVQ   BX, R13
-	SHLQ   $0x06, R13
-	ADDQ   DX, R13
-	TESTQ  R12, R12
+	MOVQ   BX, R14
+	SHLQ   $0x06, R14
+	ADDQ   DX, R14
+	TESTQ  R13, R13
 	JZ     rowsQ4VNNI_store
 
 rowsQ4VNNI_block:
-	PREFETCHT1 (R13)
-	PREFETCHT1 64(R13)
-	PREFETCHT1 128(R13)
-	ADDQ       $0x00000090, R13
+	CMPQ       R14, DI
+	JAE        rowsQ4VNNI_blockpf
+	PREFETCHT1 (R14)
+	PREFETCHT1 64(R14)
+	PREFETCHT1 128(R14)
+
+rowsQ4VNNI_blockpf:
+	ADDQ $0x00000090, R14
 
 	// int32 block sums of the eight rows
-	VBROADCASTI32X4 (R9), Z9
-	VBROADCASTI32X4 16(R9), Z10
-	VMOVDQU32       2(DI), X2
-	VINSERTI32X4    $0x01, 2(DI)(BX*1), Z2, Z2
-	VINSERTI32X4    $0x02, 2(DI)(BX*2), Z2, Z2
-	VINSERTI32X4    $0x03, 2(DI)(SI*1), Z2, Z2
+	VBROADCASTI32X4 (R10), Z9
+	VBROADCASTI32X4 16(R10), Z10
+	VMOVDQU32       2(R8), X2
+	VINSERTI32X4    $0x01, 2(R8)(BX*1), Z2, Z2
+	VINSERTI32X4    $0x02, 2(R8)(BX*2), Z2, Z2
+	VINSERTI32X4    $0x03, 2(R8)(SI*1), Z2, Z2
 	VPSRLW          $0x04, Z2, Z11
 	VPANDD          Z1, Z2, Z2
 	VPANDD          Z1, Z11, Z11
 	VPXORD          Z3, Z3, Z3
 	VPDPBUSD        Z9, Z2, Z3
 	VPDPBUSD        Z10, Z11, Z3
-	VMOVDQU32       2(R8), X4
-	VINSERTI32X4    $0x01, 2(R8)(BX*1), Z4, Z4
-	VINSERTI32X4    $0x02, 2(R8)(BX*2), Z4, Z4
-	VINSERTI32X4    $0x03, 2(R8)(SI*1), Z4, Z4
+	VMOVDQU32       2(R9), X4
+	VINSERTI32X4    $0x01, 2(R9)(BX*1), Z4, Z4
+	VINSERTI32X4    $0x02, 2(R9)(BX*2), Z4, Z4
+	VINSERTI32X4    $0x03, 2(R9)(SI*1), Z4, Z4
 	VPSRLW          $0x04, Z4, Z11
 	VPANDD          Z1, Z4, Z4
 	VPANDD          Z1, Z11, Z11
@@ -632,28 +672,28 @@ rowsQ4VNNI_block:
 	VPERMD          Z10, Z7, Z10
 
 	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
-	VPBROADCASTD (R11), Y9
+	VPBROADCASTD (R12), Y9
 	VPSLLD       $0x03, Y9, Y9
 	VPSUBD       Y9, Y10, Y10
 
 	// scales: gather the rows' fp16 d, times the activation d
 	KXNORW       K1, K1, K1
-	VPGATHERDD   (DI)(Y0*1), K1, Y6
+	VPGATHERDD   (R8)(Y0*1), K1, Y6
 	VPMOVDW      Y6, X6
 	VCVTPH2PS    X6, Y9
-	VBROADCASTSS (R10), Y11
+	VBROADCASTSS (R11), Y11
 	VMULPS       Y11, Y9, Y9
 
 	// acc += float32(isum) * (dw*dx)
 	VCVTDQ2PS Y10, Y10
 	VMULPS    Y9, Y10, Y10
 	VADDPS    Y10, Y8, Y8
-	ADDQ      $0x00000012, DI
 	ADDQ      $0x00000012, R8
-	ADDQ      $0x00000020, R9
-	ADDQ      $0x00000004, R10
+	ADDQ      $0x00000012, R9
+	ADDQ      $0x00000020, R10
 	ADDQ      $0x00000004, R11
-	DECQ      R12
+	ADDQ      $0x00000004, R12
+	DECQ      R13
 	JNZ       rowsQ4VNNI_block
 
 rowsQ4VNNI_store:
@@ -664,6 +704,953 @@ rowsQ4VNNI_store:
 	JNZ     rowsQ4VNNI_group
 
 rowsQ4VNNI_done:
+	VZEROUPPER
+	RET
+
+DATA q4nib<>+0(SB)/1, $0x02
+DATA q4nib<>+1(SB)/1, $0x03
+DATA q4nib<>+2(SB)/1, $0x04
+DATA q4nib<>+3(SB)/1, $0x05
+DATA q4nib<>+4(SB)/1, $0x06
+DATA q4nib<>+5(SB)/1, $0x07
+DATA q4nib<>+6(SB)/1, $0x08
+DATA q4nib<>+7(SB)/1, $0x09
+DATA q4nib<>+8(SB)/1, $0x0a
+DATA q4nib<>+9(SB)/1, $0x0b
+DATA q4nib<>+10(SB)/1, $0x0c
+DATA q4nib<>+11(SB)/1, $0x0d
+DATA q4nib<>+12(SB)/1, $0x0e
+DATA q4nib<>+13(SB)/1, $0x0f
+DATA q4nib<>+14(SB)/1, $0x10
+DATA q4nib<>+15(SB)/1, $0x11
+DATA q4nib<>+16(SB)/1, $0x14
+DATA q4nib<>+17(SB)/1, $0x15
+DATA q4nib<>+18(SB)/1, $0x16
+DATA q4nib<>+19(SB)/1, $0x17
+DATA q4nib<>+20(SB)/1, $0x18
+DATA q4nib<>+21(SB)/1, $0x19
+DATA q4nib<>+22(SB)/1, $0x1a
+DATA q4nib<>+23(SB)/1, $0x1b
+DATA q4nib<>+24(SB)/1, $0x1c
+DATA q4nib<>+25(SB)/1, $0x1d
+DATA q4nib<>+26(SB)/1, $0x1e
+DATA q4nib<>+27(SB)/1, $0x1f
+DATA q4nib<>+28(SB)/1, $0x20
+DATA q4nib<>+29(SB)/1, $0x21
+DATA q4nib<>+30(SB)/1, $0x22
+DATA q4nib<>+31(SB)/1, $0x23
+DATA q4nib<>+32(SB)/1, $0x26
+DATA q4nib<>+33(SB)/1, $0x27
+DATA q4nib<>+34(SB)/1, $0x28
+DATA q4nib<>+35(SB)/1, $0x29
+DATA q4nib<>+36(SB)/1, $0x2a
+DATA q4nib<>+37(SB)/1, $0x2b
+DATA q4nib<>+38(SB)/1, $0x2c
+DATA q4nib<>+39(SB)/1, $0x2d
+DATA q4nib<>+40(SB)/1, $0x2e
+DATA q4nib<>+41(SB)/1, $0x2f
+DATA q4nib<>+42(SB)/1, $0x30
+DATA q4nib<>+43(SB)/1, $0x31
+DATA q4nib<>+44(SB)/1, $0x32
+DATA q4nib<>+45(SB)/1, $0x33
+DATA q4nib<>+46(SB)/1, $0x34
+DATA q4nib<>+47(SB)/1, $0x35
+DATA q4nib<>+48(SB)/1, $0x00
+DATA q4nib<>+49(SB)/1, $0x00
+DATA q4nib<>+50(SB)/1, $0x00
+DATA q4nib<>+51(SB)/1, $0x00
+DATA q4nib<>+52(SB)/1, $0x00
+DATA q4nib<>+53(SB)/1, $0x00
+DATA q4nib<>+54(SB)/1, $0x00
+DATA q4nib<>+55(SB)/1, $0x00
+DATA q4nib<>+56(SB)/1, $0x00
+DATA q4nib<>+57(SB)/1, $0x00
+DATA q4nib<>+58(SB)/1, $0x00
+DATA q4nib<>+59(SB)/1, $0x00
+DATA q4nib<>+60(SB)/1, $0x00
+DATA q4nib<>+61(SB)/1, $0x00
+DATA q4nib<>+62(SB)/1, $0x00
+DATA q4nib<>+63(SB)/1, $0x00
+GLOBL q4nib<>(SB), RODATA|NOPTR, $64
+
+DATA q4scale<>+0(SB)/1, $0x00
+DATA q4scale<>+1(SB)/1, $0x01
+DATA q4scale<>+2(SB)/1, $0x80
+DATA q4scale<>+3(SB)/1, $0x80
+DATA q4scale<>+4(SB)/1, $0x80
+DATA q4scale<>+5(SB)/1, $0x80
+DATA q4scale<>+6(SB)/1, $0x80
+DATA q4scale<>+7(SB)/1, $0x80
+DATA q4scale<>+8(SB)/1, $0x80
+DATA q4scale<>+9(SB)/1, $0x80
+DATA q4scale<>+10(SB)/1, $0x80
+DATA q4scale<>+11(SB)/1, $0x80
+DATA q4scale<>+12(SB)/1, $0x80
+DATA q4scale<>+13(SB)/1, $0x80
+DATA q4scale<>+14(SB)/1, $0x80
+DATA q4scale<>+15(SB)/1, $0x80
+DATA q4scale<>+16(SB)/1, $0x02
+DATA q4scale<>+17(SB)/1, $0x03
+DATA q4scale<>+18(SB)/1, $0x80
+DATA q4scale<>+19(SB)/1, $0x80
+DATA q4scale<>+20(SB)/1, $0x80
+DATA q4scale<>+21(SB)/1, $0x80
+DATA q4scale<>+22(SB)/1, $0x80
+DATA q4scale<>+23(SB)/1, $0x80
+DATA q4scale<>+24(SB)/1, $0x80
+DATA q4scale<>+25(SB)/1, $0x80
+DATA q4scale<>+26(SB)/1, $0x80
+DATA q4scale<>+27(SB)/1, $0x80
+DATA q4scale<>+28(SB)/1, $0x80
+DATA q4scale<>+29(SB)/1, $0x80
+DATA q4scale<>+30(SB)/1, $0x80
+DATA q4scale<>+31(SB)/1, $0x80
+DATA q4scale<>+32(SB)/1, $0x04
+DATA q4scale<>+33(SB)/1, $0x05
+DATA q4scale<>+34(SB)/1, $0x80
+DATA q4scale<>+35(SB)/1, $0x80
+DATA q4scale<>+36(SB)/1, $0x80
+DATA q4scale<>+37(SB)/1, $0x80
+DATA q4scale<>+38(SB)/1, $0x80
+DATA q4scale<>+39(SB)/1, $0x80
+DATA q4scale<>+40(SB)/1, $0x80
+DATA q4scale<>+41(SB)/1, $0x80
+DATA q4scale<>+42(SB)/1, $0x80
+DATA q4scale<>+43(SB)/1, $0x80
+DATA q4scale<>+44(SB)/1, $0x80
+DATA q4scale<>+45(SB)/1, $0x80
+DATA q4scale<>+46(SB)/1, $0x80
+DATA q4scale<>+47(SB)/1, $0x80
+DATA q4scale<>+48(SB)/1, $0x06
+DATA q4scale<>+49(SB)/1, $0x07
+DATA q4scale<>+50(SB)/1, $0x80
+DATA q4scale<>+51(SB)/1, $0x80
+DATA q4scale<>+52(SB)/1, $0x80
+DATA q4scale<>+53(SB)/1, $0x80
+DATA q4scale<>+54(SB)/1, $0x80
+DATA q4scale<>+55(SB)/1, $0x80
+DATA q4scale<>+56(SB)/1, $0x80
+DATA q4scale<>+57(SB)/1, $0x80
+DATA q4scale<>+58(SB)/1, $0x80
+DATA q4scale<>+59(SB)/1, $0x80
+DATA q4scale<>+60(SB)/1, $0x80
+DATA q4scale<>+61(SB)/1, $0x80
+DATA q4scale<>+62(SB)/1, $0x80
+DATA q4scale<>+63(SB)/1, $0x80
+DATA q4scale<>+64(SB)/1, $0x80
+DATA q4scale<>+65(SB)/1, $0x80
+DATA q4scale<>+66(SB)/1, $0x00
+DATA q4scale<>+67(SB)/1, $0x01
+DATA q4scale<>+68(SB)/1, $0x80
+DATA q4scale<>+69(SB)/1, $0x80
+DATA q4scale<>+70(SB)/1, $0x80
+DATA q4scale<>+71(SB)/1, $0x80
+DATA q4scale<>+72(SB)/1, $0x80
+DATA q4scale<>+73(SB)/1, $0x80
+DATA q4scale<>+74(SB)/1, $0x80
+DATA q4scale<>+75(SB)/1, $0x80
+DATA q4scale<>+76(SB)/1, $0x80
+DATA q4scale<>+77(SB)/1, $0x80
+DATA q4scale<>+78(SB)/1, $0x80
+DATA q4scale<>+79(SB)/1, $0x80
+DATA q4scale<>+80(SB)/1, $0x80
+DATA q4scale<>+81(SB)/1, $0x80
+DATA q4scale<>+82(SB)/1, $0x02
+DATA q4scale<>+83(SB)/1, $0x03
+DATA q4scale<>+84(SB)/1, $0x80
+DATA q4scale<>+85(SB)/1, $0x80
+DATA q4scale<>+86(SB)/1, $0x80
+DATA q4scale<>+87(SB)/1, $0x80
+DATA q4scale<>+88(SB)/1, $0x80
+DATA q4scale<>+89(SB)/1, $0x80
+DATA q4scale<>+90(SB)/1, $0x80
+DATA q4scale<>+91(SB)/1, $0x80
+DATA q4scale<>+92(SB)/1, $0x80
+DATA q4scale<>+93(SB)/1, $0x80
+DATA q4scale<>+94(SB)/1, $0x80
+DATA q4scale<>+95(SB)/1, $0x80
+DATA q4scale<>+96(SB)/1, $0x80
+DATA q4scale<>+97(SB)/1, $0x80
+DATA q4scale<>+98(SB)/1, $0x04
+DATA q4scale<>+99(SB)/1, $0x05
+DATA q4scale<>+100(SB)/1, $0x80
+DATA q4scale<>+101(SB)/1, $0x80
+DATA q4scale<>+102(SB)/1, $0x80
+DATA q4scale<>+103(SB)/1, $0x80
+DATA q4scale<>+104(SB)/1, $0x80
+DATA q4scale<>+105(SB)/1, $0x80
+DATA q4scale<>+106(SB)/1, $0x80
+DATA q4scale<>+107(SB)/1, $0x80
+DATA q4scale<>+108(SB)/1, $0x80
+DATA q4scale<>+109(SB)/1, $0x80
+DATA q4scale<>+110(SB)/1, $0x80
+DATA q4scale<>+111(SB)/1, $0x80
+DATA q4scale<>+112(SB)/1, $0x80
+DATA q4scale<>+113(SB)/1, $0x80
+DATA q4scale<>+114(SB)/1, $0x06
+DATA q4scale<>+115(SB)/1, $0x07
+DATA q4scale<>+116(SB)/1, $0x80
+DATA q4scale<>+117(SB)/1, $0x80
+DATA q4scale<>+118(SB)/1, $0x80
+DATA q4scale<>+119(SB)/1, $0x80
+DATA q4scale<>+120(SB)/1, $0x80
+DATA q4scale<>+121(SB)/1, $0x80
+DATA q4scale<>+122(SB)/1, $0x80
+DATA q4scale<>+123(SB)/1, $0x80
+DATA q4scale<>+124(SB)/1, $0x80
+DATA q4scale<>+125(SB)/1, $0x80
+DATA q4scale<>+126(SB)/1, $0x80
+DATA q4scale<>+127(SB)/1, $0x80
+DATA q4scale<>+128(SB)/1, $0x80
+DATA q4scale<>+129(SB)/1, $0x80
+DATA q4scale<>+130(SB)/1, $0x80
+DATA q4scale<>+131(SB)/1, $0x80
+DATA q4scale<>+132(SB)/1, $0x00
+DATA q4scale<>+133(SB)/1, $0x01
+DATA q4scale<>+134(SB)/1, $0x80
+DATA q4scale<>+135(SB)/1, $0x80
+DATA q4scale<>+136(SB)/1, $0x80
+DATA q4scale<>+137(SB)/1, $0x80
+DATA q4scale<>+138(SB)/1, $0x80
+DATA q4scale<>+139(SB)/1, $0x80
+DATA q4scale<>+140(SB)/1, $0x80
+DATA q4scale<>+141(SB)/1, $0x80
+DATA q4scale<>+142(SB)/1, $0x80
+DATA q4scale<>+143(SB)/1, $0x80
+DATA q4scale<>+144(SB)/1, $0x80
+DATA q4scale<>+145(SB)/1, $0x80
+DATA q4scale<>+146(SB)/1, $0x80
+DATA q4scale<>+147(SB)/1, $0x80
+DATA q4scale<>+148(SB)/1, $0x02
+DATA q4scale<>+149(SB)/1, $0x03
+DATA q4scale<>+150(SB)/1, $0x80
+DATA q4scale<>+151(SB)/1, $0x80
+DATA q4scale<>+152(SB)/1, $0x80
+DATA q4scale<>+153(SB)/1, $0x80
+DATA q4scale<>+154(SB)/1, $0x80
+DATA q4scale<>+155(SB)/1, $0x80
+DATA q4scale<>+156(SB)/1, $0x80
+DATA q4scale<>+157(SB)/1, $0x80
+DATA q4scale<>+158(SB)/1, $0x80
+DATA q4scale<>+159(SB)/1, $0x80
+DATA q4scale<>+160(SB)/1, $0x80
+DATA q4scale<>+161(SB)/1, $0x80
+DATA q4scale<>+162(SB)/1, $0x80
+DATA q4scale<>+163(SB)/1, $0x80
+DATA q4scale<>+164(SB)/1, $0x04
+DATA q4scale<>+165(SB)/1, $0x05
+DATA q4scale<>+166(SB)/1, $0x80
+DATA q4scale<>+167(SB)/1, $0x80
+DATA q4scale<>+168(SB)/1, $0x80
+DATA q4scale<>+169(SB)/1, $0x80
+DATA q4scale<>+170(SB)/1, $0x80
+DATA q4scale<>+171(SB)/1, $0x80
+DATA q4scale<>+172(SB)/1, $0x80
+DATA q4scale<>+173(SB)/1, $0x80
+DATA q4scale<>+174(SB)/1, $0x80
+DATA q4scale<>+175(SB)/1, $0x80
+DATA q4scale<>+176(SB)/1, $0x80
+DATA q4scale<>+177(SB)/1, $0x80
+DATA q4scale<>+178(SB)/1, $0x80
+DATA q4scale<>+179(SB)/1, $0x80
+DATA q4scale<>+180(SB)/1, $0x06
+DATA q4scale<>+181(SB)/1, $0x07
+DATA q4scale<>+182(SB)/1, $0x80
+DATA q4scale<>+183(SB)/1, $0x80
+DATA q4scale<>+184(SB)/1, $0x80
+DATA q4scale<>+185(SB)/1, $0x80
+DATA q4scale<>+186(SB)/1, $0x80
+DATA q4scale<>+187(SB)/1, $0x80
+DATA q4scale<>+188(SB)/1, $0x80
+DATA q4scale<>+189(SB)/1, $0x80
+DATA q4scale<>+190(SB)/1, $0x80
+DATA q4scale<>+191(SB)/1, $0x80
+DATA q4scale<>+192(SB)/1, $0x80
+DATA q4scale<>+193(SB)/1, $0x80
+DATA q4scale<>+194(SB)/1, $0x80
+DATA q4scale<>+195(SB)/1, $0x80
+DATA q4scale<>+196(SB)/1, $0x80
+DATA q4scale<>+197(SB)/1, $0x80
+DATA q4scale<>+198(SB)/1, $0x00
+DATA q4scale<>+199(SB)/1, $0x01
+DATA q4scale<>+200(SB)/1, $0x80
+DATA q4scale<>+201(SB)/1, $0x80
+DATA q4scale<>+202(SB)/1, $0x80
+DATA q4scale<>+203(SB)/1, $0x80
+DATA q4scale<>+204(SB)/1, $0x80
+DATA q4scale<>+205(SB)/1, $0x80
+DATA q4scale<>+206(SB)/1, $0x80
+DATA q4scale<>+207(SB)/1, $0x80
+DATA q4scale<>+208(SB)/1, $0x80
+DATA q4scale<>+209(SB)/1, $0x80
+DATA q4scale<>+210(SB)/1, $0x80
+DATA q4scale<>+211(SB)/1, $0x80
+DATA q4scale<>+212(SB)/1, $0x80
+DATA q4scale<>+213(SB)/1, $0x80
+DATA q4scale<>+214(SB)/1, $0x02
+DATA q4scale<>+215(SB)/1, $0x03
+DATA q4scale<>+216(SB)/1, $0x80
+DATA q4scale<>+217(SB)/1, $0x80
+DATA q4scale<>+218(SB)/1, $0x80
+DATA q4scale<>+219(SB)/1, $0x80
+DATA q4scale<>+220(SB)/1, $0x80
+DATA q4scale<>+221(SB)/1, $0x80
+DATA q4scale<>+222(SB)/1, $0x80
+DATA q4scale<>+223(SB)/1, $0x80
+DATA q4scale<>+224(SB)/1, $0x80
+DATA q4scale<>+225(SB)/1, $0x80
+DATA q4scale<>+226(SB)/1, $0x80
+DATA q4scale<>+227(SB)/1, $0x80
+DATA q4scale<>+228(SB)/1, $0x80
+DATA q4scale<>+229(SB)/1, $0x80
+DATA q4scale<>+230(SB)/1, $0x04
+DATA q4scale<>+231(SB)/1, $0x05
+DATA q4scale<>+232(SB)/1, $0x80
+DATA q4scale<>+233(SB)/1, $0x80
+DATA q4scale<>+234(SB)/1, $0x80
+DATA q4scale<>+235(SB)/1, $0x80
+DATA q4scale<>+236(SB)/1, $0x80
+DATA q4scale<>+237(SB)/1, $0x80
+DATA q4scale<>+238(SB)/1, $0x80
+DATA q4scale<>+239(SB)/1, $0x80
+DATA q4scale<>+240(SB)/1, $0x80
+DATA q4scale<>+241(SB)/1, $0x80
+DATA q4scale<>+242(SB)/1, $0x80
+DATA q4scale<>+243(SB)/1, $0x80
+DATA q4scale<>+244(SB)/1, $0x80
+DATA q4scale<>+245(SB)/1, $0x80
+DATA q4scale<>+246(SB)/1, $0x06
+DATA q4scale<>+247(SB)/1, $0x07
+DATA q4scale<>+248(SB)/1, $0x80
+DATA q4scale<>+249(SB)/1, $0x80
+DATA q4scale<>+250(SB)/1, $0x80
+DATA q4scale<>+251(SB)/1, $0x80
+DATA q4scale<>+252(SB)/1, $0x80
+DATA q4scale<>+253(SB)/1, $0x80
+DATA q4scale<>+254(SB)/1, $0x80
+DATA q4scale<>+255(SB)/1, $0x80
+DATA q4scale<>+256(SB)/1, $0x80
+DATA q4scale<>+257(SB)/1, $0x80
+DATA q4scale<>+258(SB)/1, $0x80
+DATA q4scale<>+259(SB)/1, $0x80
+DATA q4scale<>+260(SB)/1, $0x80
+DATA q4scale<>+261(SB)/1, $0x80
+DATA q4scale<>+262(SB)/1, $0x80
+DATA q4scale<>+263(SB)/1, $0x80
+DATA q4scale<>+264(SB)/1, $0x00
+DATA q4scale<>+265(SB)/1, $0x01
+DATA q4scale<>+266(SB)/1, $0x80
+DATA q4scale<>+267(SB)/1, $0x80
+DATA q4scale<>+268(SB)/1, $0x80
+DATA q4scale<>+269(SB)/1, $0x80
+DATA q4scale<>+270(SB)/1, $0x80
+DATA q4scale<>+271(SB)/1, $0x80
+DATA q4scale<>+272(SB)/1, $0x80
+DATA q4scale<>+273(SB)/1, $0x80
+DATA q4scale<>+274(SB)/1, $0x80
+DATA q4scale<>+275(SB)/1, $0x80
+DATA q4scale<>+276(SB)/1, $0x80
+DATA q4scale<>+277(SB)/1, $0x80
+DATA q4scale<>+278(SB)/1, $0x80
+DATA q4scale<>+279(SB)/1, $0x80
+DATA q4scale<>+280(SB)/1, $0x02
+DATA q4scale<>+281(SB)/1, $0x03
+DATA q4scale<>+282(SB)/1, $0x80
+DATA q4scale<>+283(SB)/1, $0x80
+DATA q4scale<>+284(SB)/1, $0x80
+DATA q4scale<>+285(SB)/1, $0x80
+DATA q4scale<>+286(SB)/1, $0x80
+DATA q4scale<>+287(SB)/1, $0x80
+DATA q4scale<>+288(SB)/1, $0x80
+DATA q4scale<>+289(SB)/1, $0x80
+DATA q4scale<>+290(SB)/1, $0x80
+DATA q4scale<>+291(SB)/1, $0x80
+DATA q4scale<>+292(SB)/1, $0x80
+DATA q4scale<>+293(SB)/1, $0x80
+DATA q4scale<>+294(SB)/1, $0x80
+DATA q4scale<>+295(SB)/1, $0x80
+DATA q4scale<>+296(SB)/1, $0x04
+DATA q4scale<>+297(SB)/1, $0x05
+DATA q4scale<>+298(SB)/1, $0x80
+DATA q4scale<>+299(SB)/1, $0x80
+DATA q4scale<>+300(SB)/1, $0x80
+DATA q4scale<>+301(SB)/1, $0x80
+DATA q4scale<>+302(SB)/1, $0x80
+DATA q4scale<>+303(SB)/1, $0x80
+DATA q4scale<>+304(SB)/1, $0x80
+DATA q4scale<>+305(SB)/1, $0x80
+DATA q4scale<>+306(SB)/1, $0x80
+DATA q4scale<>+307(SB)/1, $0x80
+DATA q4scale<>+308(SB)/1, $0x80
+DATA q4scale<>+309(SB)/1, $0x80
+DATA q4scale<>+310(SB)/1, $0x80
+DATA q4scale<>+311(SB)/1, $0x80
+DATA q4scale<>+312(SB)/1, $0x06
+DATA q4scale<>+313(SB)/1, $0x07
+DATA q4scale<>+314(SB)/1, $0x80
+DATA q4scale<>+315(SB)/1, $0x80
+DATA q4scale<>+316(SB)/1, $0x80
+DATA q4scale<>+317(SB)/1, $0x80
+DATA q4scale<>+318(SB)/1, $0x80
+DATA q4scale<>+319(SB)/1, $0x80
+DATA q4scale<>+320(SB)/1, $0x80
+DATA q4scale<>+321(SB)/1, $0x80
+DATA q4scale<>+322(SB)/1, $0x80
+DATA q4scale<>+323(SB)/1, $0x80
+DATA q4scale<>+324(SB)/1, $0x80
+DATA q4scale<>+325(SB)/1, $0x80
+DATA q4scale<>+326(SB)/1, $0x80
+DATA q4scale<>+327(SB)/1, $0x80
+DATA q4scale<>+328(SB)/1, $0x80
+DATA q4scale<>+329(SB)/1, $0x80
+DATA q4scale<>+330(SB)/1, $0x00
+DATA q4scale<>+331(SB)/1, $0x01
+DATA q4scale<>+332(SB)/1, $0x80
+DATA q4scale<>+333(SB)/1, $0x80
+DATA q4scale<>+334(SB)/1, $0x80
+DATA q4scale<>+335(SB)/1, $0x80
+DATA q4scale<>+336(SB)/1, $0x80
+DATA q4scale<>+337(SB)/1, $0x80
+DATA q4scale<>+338(SB)/1, $0x80
+DATA q4scale<>+339(SB)/1, $0x80
+DATA q4scale<>+340(SB)/1, $0x80
+DATA q4scale<>+341(SB)/1, $0x80
+DATA q4scale<>+342(SB)/1, $0x80
+DATA q4scale<>+343(SB)/1, $0x80
+DATA q4scale<>+344(SB)/1, $0x80
+DATA q4scale<>+345(SB)/1, $0x80
+DATA q4scale<>+346(SB)/1, $0x02
+DATA q4scale<>+347(SB)/1, $0x03
+DATA q4scale<>+348(SB)/1, $0x80
+DATA q4scale<>+349(SB)/1, $0x80
+DATA q4scale<>+350(SB)/1, $0x80
+DATA q4scale<>+351(SB)/1, $0x80
+DATA q4scale<>+352(SB)/1, $0x80
+DATA q4scale<>+353(SB)/1, $0x80
+DATA q4scale<>+354(SB)/1, $0x80
+DATA q4scale<>+355(SB)/1, $0x80
+DATA q4scale<>+356(SB)/1, $0x80
+DATA q4scale<>+357(SB)/1, $0x80
+DATA q4scale<>+358(SB)/1, $0x80
+DATA q4scale<>+359(SB)/1, $0x80
+DATA q4scale<>+360(SB)/1, $0x80
+DATA q4scale<>+361(SB)/1, $0x80
+DATA q4scale<>+362(SB)/1, $0x04
+DATA q4scale<>+363(SB)/1, $0x05
+DATA q4scale<>+364(SB)/1, $0x80
+DATA q4scale<>+365(SB)/1, $0x80
+DATA q4scale<>+366(SB)/1, $0x80
+DATA q4scale<>+367(SB)/1, $0x80
+DATA q4scale<>+368(SB)/1, $0x80
+DATA q4scale<>+369(SB)/1, $0x80
+DATA q4scale<>+370(SB)/1, $0x80
+DATA q4scale<>+371(SB)/1, $0x80
+DATA q4scale<>+372(SB)/1, $0x80
+DATA q4scale<>+373(SB)/1, $0x80
+DATA q4scale<>+374(SB)/1, $0x80
+DATA q4scale<>+375(SB)/1, $0x80
+DATA q4scale<>+376(SB)/1, $0x80
+DATA q4scale<>+377(SB)/1, $0x80
+DATA q4scale<>+378(SB)/1, $0x06
+DATA q4scale<>+379(SB)/1, $0x07
+DATA q4scale<>+380(SB)/1, $0x80
+DATA q4scale<>+381(SB)/1, $0x80
+DATA q4scale<>+382(SB)/1, $0x80
+DATA q4scale<>+383(SB)/1, $0x80
+DATA q4scale<>+384(SB)/1, $0x80
+DATA q4scale<>+385(SB)/1, $0x80
+DATA q4scale<>+386(SB)/1, $0x80
+DATA q4scale<>+387(SB)/1, $0x80
+DATA q4scale<>+388(SB)/1, $0x80
+DATA q4scale<>+389(SB)/1, $0x80
+DATA q4scale<>+390(SB)/1, $0x80
+DATA q4scale<>+391(SB)/1, $0x80
+DATA q4scale<>+392(SB)/1, $0x80
+DATA q4scale<>+393(SB)/1, $0x80
+DATA q4scale<>+394(SB)/1, $0x80
+DATA q4scale<>+395(SB)/1, $0x80
+DATA q4scale<>+396(SB)/1, $0x00
+DATA q4scale<>+397(SB)/1, $0x01
+DATA q4scale<>+398(SB)/1, $0x80
+DATA q4scale<>+399(SB)/1, $0x80
+DATA q4scale<>+400(SB)/1, $0x80
+DATA q4scale<>+401(SB)/1, $0x80
+DATA q4scale<>+402(SB)/1, $0x80
+DATA q4scale<>+403(SB)/1, $0x80
+DATA q4scale<>+404(SB)/1, $0x80
+DATA q4scale<>+405(SB)/1, $0x80
+DATA q4scale<>+406(SB)/1, $0x80
+DATA q4scale<>+407(SB)/1, $0x80
+DATA q4scale<>+408(SB)/1, $0x80
+DATA q4scale<>+409(SB)/1, $0x80
+DATA q4scale<>+410(SB)/1, $0x80
+DATA q4scale<>+411(SB)/1, $0x80
+DATA q4scale<>+412(SB)/1, $0x02
+DATA q4scale<>+413(SB)/1, $0x03
+DATA q4scale<>+414(SB)/1, $0x80
+DATA q4scale<>+415(SB)/1, $0x80
+DATA q4scale<>+416(SB)/1, $0x80
+DATA q4scale<>+417(SB)/1, $0x80
+DATA q4scale<>+418(SB)/1, $0x80
+DATA q4scale<>+419(SB)/1, $0x80
+DATA q4scale<>+420(SB)/1, $0x80
+DATA q4scale<>+421(SB)/1, $0x80
+DATA q4scale<>+422(SB)/1, $0x80
+DATA q4scale<>+423(SB)/1, $0x80
+DATA q4scale<>+424(SB)/1, $0x80
+DATA q4scale<>+425(SB)/1, $0x80
+DATA q4scale<>+426(SB)/1, $0x80
+DATA q4scale<>+427(SB)/1, $0x80
+DATA q4scale<>+428(SB)/1, $0x04
+DATA q4scale<>+429(SB)/1, $0x05
+DATA q4scale<>+430(SB)/1, $0x80
+DATA q4scale<>+431(SB)/1, $0x80
+DATA q4scale<>+432(SB)/1, $0x80
+DATA q4scale<>+433(SB)/1, $0x80
+DATA q4scale<>+434(SB)/1, $0x80
+DATA q4scale<>+435(SB)/1, $0x80
+DATA q4scale<>+436(SB)/1, $0x80
+DATA q4scale<>+437(SB)/1, $0x80
+DATA q4scale<>+438(SB)/1, $0x80
+DATA q4scale<>+439(SB)/1, $0x80
+DATA q4scale<>+440(SB)/1, $0x80
+DATA q4scale<>+441(SB)/1, $0x80
+DATA q4scale<>+442(SB)/1, $0x80
+DATA q4scale<>+443(SB)/1, $0x80
+DATA q4scale<>+444(SB)/1, $0x06
+DATA q4scale<>+445(SB)/1, $0x07
+DATA q4scale<>+446(SB)/1, $0x80
+DATA q4scale<>+447(SB)/1, $0x80
+DATA q4scale<>+448(SB)/1, $0x80
+DATA q4scale<>+449(SB)/1, $0x80
+DATA q4scale<>+450(SB)/1, $0x80
+DATA q4scale<>+451(SB)/1, $0x80
+DATA q4scale<>+452(SB)/1, $0x80
+DATA q4scale<>+453(SB)/1, $0x80
+DATA q4scale<>+454(SB)/1, $0x80
+DATA q4scale<>+455(SB)/1, $0x80
+DATA q4scale<>+456(SB)/1, $0x80
+DATA q4scale<>+457(SB)/1, $0x80
+DATA q4scale<>+458(SB)/1, $0x80
+DATA q4scale<>+459(SB)/1, $0x80
+DATA q4scale<>+460(SB)/1, $0x80
+DATA q4scale<>+461(SB)/1, $0x80
+DATA q4scale<>+462(SB)/1, $0x00
+DATA q4scale<>+463(SB)/1, $0x01
+DATA q4scale<>+464(SB)/1, $0x80
+DATA q4scale<>+465(SB)/1, $0x80
+DATA q4scale<>+466(SB)/1, $0x80
+DATA q4scale<>+467(SB)/1, $0x80
+DATA q4scale<>+468(SB)/1, $0x80
+DATA q4scale<>+469(SB)/1, $0x80
+DATA q4scale<>+470(SB)/1, $0x80
+DATA q4scale<>+471(SB)/1, $0x80
+DATA q4scale<>+472(SB)/1, $0x80
+DATA q4scale<>+473(SB)/1, $0x80
+DATA q4scale<>+474(SB)/1, $0x80
+DATA q4scale<>+475(SB)/1, $0x80
+DATA q4scale<>+476(SB)/1, $0x80
+DATA q4scale<>+477(SB)/1, $0x80
+DATA q4scale<>+478(SB)/1, $0x02
+DATA q4scale<>+479(SB)/1, $0x03
+DATA q4scale<>+480(SB)/1, $0x80
+DATA q4scale<>+481(SB)/1, $0x80
+DATA q4scale<>+482(SB)/1, $0x80
+DATA q4scale<>+483(SB)/1, $0x80
+DATA q4scale<>+484(SB)/1, $0x80
+DATA q4scale<>+485(SB)/1, $0x80
+DATA q4scale<>+486(SB)/1, $0x80
+DATA q4scale<>+487(SB)/1, $0x80
+DATA q4scale<>+488(SB)/1, $0x80
+DATA q4scale<>+489(SB)/1, $0x80
+DATA q4scale<>+490(SB)/1, $0x80
+DATA q4scale<>+491(SB)/1, $0x80
+DATA q4scale<>+492(SB)/1, $0x80
+DATA q4scale<>+493(SB)/1, $0x80
+DATA q4scale<>+494(SB)/1, $0x04
+DATA q4scale<>+495(SB)/1, $0x05
+DATA q4scale<>+496(SB)/1, $0x80
+DATA q4scale<>+497(SB)/1, $0x80
+DATA q4scale<>+498(SB)/1, $0x80
+DATA q4scale<>+499(SB)/1, $0x80
+DATA q4scale<>+500(SB)/1, $0x80
+DATA q4scale<>+501(SB)/1, $0x80
+DATA q4scale<>+502(SB)/1, $0x80
+DATA q4scale<>+503(SB)/1, $0x80
+DATA q4scale<>+504(SB)/1, $0x80
+DATA q4scale<>+505(SB)/1, $0x80
+DATA q4scale<>+506(SB)/1, $0x80
+DATA q4scale<>+507(SB)/1, $0x80
+DATA q4scale<>+508(SB)/1, $0x80
+DATA q4scale<>+509(SB)/1, $0x80
+DATA q4scale<>+510(SB)/1, $0x06
+DATA q4scale<>+511(SB)/1, $0x07
+GLOBL q4scale<>(SB), RODATA|NOPTR, $512
+
+DATA q4lo2<>+0(SB)/8, $0x0000000000000000
+DATA q4lo2<>+8(SB)/8, $0x0000000000000001
+DATA q4lo2<>+16(SB)/8, $0x0000000000000008
+DATA q4lo2<>+24(SB)/8, $0x0000000000000009
+DATA q4lo2<>+32(SB)/8, $0x0000000000000002
+DATA q4lo2<>+40(SB)/8, $0x0000000000000003
+DATA q4lo2<>+48(SB)/8, $0x000000000000000a
+DATA q4lo2<>+56(SB)/8, $0x000000000000000b
+GLOBL q4lo2<>(SB), RODATA|NOPTR, $64
+
+DATA q4hi2<>+0(SB)/8, $0x0000000000000004
+DATA q4hi2<>+8(SB)/8, $0x0000000000000005
+DATA q4hi2<>+16(SB)/8, $0x000000000000000c
+DATA q4hi2<>+24(SB)/8, $0x000000000000000d
+DATA q4hi2<>+32(SB)/8, $0x0000000000000006
+DATA q4hi2<>+40(SB)/8, $0x0000000000000007
+DATA q4hi2<>+48(SB)/8, $0x000000000000000e
+DATA q4hi2<>+56(SB)/8, $0x000000000000000f
+GLOBL q4hi2<>(SB), RODATA|NOPTR, $64
+
+DATA q4bc01<>+0(SB)/4, $0x00000000
+DATA q4bc01<>+4(SB)/4, $0x00000000
+DATA q4bc01<>+8(SB)/4, $0x00000000
+DATA q4bc01<>+12(SB)/4, $0x00000000
+DATA q4bc01<>+16(SB)/4, $0x00000000
+DATA q4bc01<>+20(SB)/4, $0x00000000
+DATA q4bc01<>+24(SB)/4, $0x00000000
+DATA q4bc01<>+28(SB)/4, $0x00000000
+DATA q4bc01<>+32(SB)/4, $0x00000001
+DATA q4bc01<>+36(SB)/4, $0x00000001
+DATA q4bc01<>+40(SB)/4, $0x00000001
+DATA q4bc01<>+44(SB)/4, $0x00000001
+DATA q4bc01<>+48(SB)/4, $0x00000001
+DATA q4bc01<>+52(SB)/4, $0x00000001
+DATA q4bc01<>+56(SB)/4, $0x00000001
+DATA q4bc01<>+60(SB)/4, $0x00000001
+GLOBL q4bc01<>(SB), RODATA|NOPTR, $64
+
+DATA q4bc23<>+0(SB)/4, $0x00000002
+DATA q4bc23<>+4(SB)/4, $0x00000002
+DATA q4bc23<>+8(SB)/4, $0x00000002
+DATA q4bc23<>+12(SB)/4, $0x00000002
+DATA q4bc23<>+16(SB)/4, $0x00000002
+DATA q4bc23<>+20(SB)/4, $0x00000002
+DATA q4bc23<>+24(SB)/4, $0x00000002
+DATA q4bc23<>+28(SB)/4, $0x00000002
+DATA q4bc23<>+32(SB)/4, $0x00000003
+DATA q4bc23<>+36(SB)/4, $0x00000003
+DATA q4bc23<>+40(SB)/4, $0x00000003
+DATA q4bc23<>+44(SB)/4, $0x00000003
+DATA q4bc23<>+48(SB)/4, $0x00000003
+DATA q4bc23<>+52(SB)/4, $0x00000003
+DATA q4bc23<>+56(SB)/4, $0x00000003
+DATA q4bc23<>+60(SB)/4, $0x00000003
+GLOBL q4bc23<>(SB), RODATA|NOPTR, $64
+
+// func rowsQ4VBMI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VBMI, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
+TEXT ·rowsQ4VBMI(SB), NOSPLIT, $0-128
+	MOVQ         y_base+0(FP), AX
+	MOVQ         y_len+8(FP), CX
+	SHRQ         $0x03, CX
+	JZ           rowsQ4VBMI_done
+	MOVQ         w_base+24(FP), DX
+	MOVQ         wstride+48(FP), BX
+	LEAQ         (BX)(BX*2), SI
+	VMOVD        BX, X0
+	VPBROADCASTD X0, Y0
+	VPMULLD      iota32<>+0(SB), Y0, Y0
+	MOVL         $0x0f0f0f0f, DI
+	VMOVD        DI, X1
+	VPBROADCASTD X1, Y1
+	VPBROADCASTD X1, Z1
+	VMOVDQU32    q4gather<>+0(SB), Z17
+	VMOVDQU64    q4nib<>+0(SB), Z18
+	MOVL         $0x0000f000, DI
+	KMOVW        DI, K1
+	MOVQ         CX, DI
+	SHLQ         $0x03, DI
+	IMULQ        BX, DI
+	ADDQ         DX, DI
+	MOVQ         DX, R8
+	MOVQ         BX, R9
+	SHLQ         $0x06, R9
+	ADDQ         DX, R9
+	CMPQ         R9, DI
+	CMOVQHI      DI, R9
+
+rowsQ4VBMI_lead:
+	PREFETCHT1 (R8)
+	ADDQ       $0x40, R8
+	CMPQ       R8, R9
+	JB         rowsQ4VBMI_lead
+
+rowsQ4VBMI_group:
+	MOVQ   DX, R8
+	LEAQ   (DX)(BX*4), R9
+	MOVQ   xq_base+56(FP), R10
+	MOVQ   xd_base+80(FP), R11
+	MOVQ   xs_base+104(FP), R12
+	MOVQ   xd_len+88(FP), R13
+	VXORPS Y19, Y19, Y19
+	MOVQ   BX, R14
+	SHLQ   $0x06, R14
+	ADDQ   DX, R14
+	SUBQ   $0x04, R13
+	JB     rowsQ4VBMI_tail
+
+rowsQ4VBMI_quad:
+	CMPQ       R14, DI
+	JAE        rowsQ4VBMI_quadpf
+	PREFETCHT1 (R14)
+	PREFETCHT1 64(R14)
+	PREFETCHT1 128(R14)
+	PREFETCHT1 192(R14)
+	PREFETCHT1 256(R14)
+	PREFETCHT1 320(R14)
+	PREFETCHT1 384(R14)
+	PREFETCHT1 448(R14)
+	PREFETCHT1 512(R14)
+
+rowsQ4VBMI_quadpf:
+	ADDQ $0x00000240, R14
+
+	// activations: lane l = block l's x[0:16] (xlo) or x[16:32] (xhi)
+	VMOVDQU64  (R10), Z20
+	VMOVDQU64  64(R10), Z21
+	VSHUFI64X2 $0x88, Z21, Z20, Z22
+	VSHUFI64X2 $0xdd, Z21, Z20, Z20
+
+	// per row: nibbles of four blocks, int32 partial sums per lane,
+	// pairs of rows reduced as they finish; sc gathers the scales
+	VMOVDQU64       (R8), Z21
+	VPERMB          Z21, Z18, Z23
+	VBROADCASTI32X4 56(R8), K1, Z23
+	VPSHUFB         q4scale<>+0(SB), Z21, Z24
+	VPSRLW          $0x04, Z23, Z21
+	VPANDD          Z1, Z23, Z23
+	VPANDD          Z1, Z21, Z21
+	VPXORD          Z2, Z2, Z2
+	VPDPBUSD        Z22, Z23, Z2
+	VPDPBUSD        Z20, Z21, Z2
+	VMOVDQU64       (R8)(BX*1), Z21
+	VPERMB          Z21, Z18, Z23
+	VBROADCASTI32X4 56(R8)(BX*1), K1, Z23
+	VPSHUFB         q4scale<>+64(SB), Z21, Z25
+	VPSRLW          $0x04, Z23, Z21
+	VPANDD          Z1, Z23, Z23
+	VPANDD          Z1, Z21, Z21
+	VPXORD          Z3, Z3, Z3
+	VPDPBUSD        Z22, Z23, Z3
+	VPDPBUSD        Z20, Z21, Z3
+	VSHUFPS         $0x88, Z3, Z2, Z21
+	VSHUFPS         $0xdd, Z3, Z2, Z23
+	VPADDD          Z23, Z21, Z21
+	VMOVDQU64       (R8)(BX*2), Z23
+	VPERMB          Z23, Z18, Z26
+	VBROADCASTI32X4 56(R8)(BX*2), K1, Z26
+	VPSHUFB         q4scale<>+128(SB), Z23, Z27
+	VPSRLW          $0x04, Z26, Z23
+	VPANDD          Z1, Z26, Z26
+	VPANDD          Z1, Z23, Z23
+	VPXORD          Z4, Z4, Z4
+	VPDPBUSD        Z22, Z26, Z4
+	VPDPBUSD        Z20, Z23, Z4
+	VMOVDQU64       (R8)(SI*1), Z23
+	VPERMB          Z23, Z18, Z26
+	VBROADCASTI32X4 56(R8)(SI*1), K1, Z26
+	VPSHUFB         q4scale<>+192(SB), Z23, Z28
+	VPSRLW          $0x04, Z26, Z23
+	VPANDD          Z1, Z26, Z26
+	VPANDD          Z1, Z23, Z23
+	VPXORD          Z5, Z5, Z5
+	VPDPBUSD        Z22, Z26, Z5
+	VPDPBUSD        Z20, Z23, Z5
+	VSHUFPS         $0x88, Z5, Z4, Z23
+	VSHUFPS         $0xdd, Z5, Z4, Z26
+	VPADDD          Z26, Z23, Z23
+	VPTERNLOGD      $0xfe, Z28, Z27, Z25
+	VPORD           Z25, Z24, Z24
+	VMOVDQU64       (R9), Z25
+	VPERMB          Z25, Z18, Z26
+	VBROADCASTI32X4 56(R9), K1, Z26
+	VPSHUFB         q4scale<>+256(SB), Z25, Z27
+	VPSRLW          $0x04, Z26, Z25
+	VPANDD          Z1, Z26, Z26
+	VPANDD          Z1, Z25, Z25
+	VPXORD          Z6, Z6, Z6
+	VPDPBUSD        Z22, Z26, Z6
+	VPDPBUSD        Z20, Z25, Z6
+	VMOVDQU64       (R9)(BX*1), Z25
+	VPERMB          Z25, Z18, Z26
+	VBROADCASTI32X4 56(R9)(BX*1), K1, Z26
+	VPSHUFB         q4scale<>+320(SB), Z25, Z28
+	VPSRLW          $0x04, Z26, Z25
+	VPANDD          Z1, Z26, Z26
+	VPANDD          Z1, Z25, Z25
+	VPXORD          Z7, Z7, Z7
+	VPDPBUSD        Z22, Z26, Z7
+	VPDPBUSD        Z20, Z25, Z7
+	VSHUFPS         $0x88, Z7, Z6, Z25
+	VSHUFPS         $0xdd, Z7, Z6, Z26
+	VPADDD          Z26, Z25, Z25
+	VMOVDQU64       (R9)(BX*2), Z26
+	VPERMB          Z26, Z18, Z29
+	VBROADCASTI32X4 56(R9)(BX*2), K1, Z29
+	VPSHUFB         q4scale<>+384(SB), Z26, Z30
+	VPSRLW          $0x04, Z29, Z26
+	VPANDD          Z1, Z29, Z29
+	VPANDD          Z1, Z26, Z26
+	VPXORD          Z8, Z8, Z8
+	VPDPBUSD        Z22, Z29, Z8
+	VPDPBUSD        Z20, Z26, Z8
+	VMOVDQU64       (R9)(SI*1), Z26
+	VPERMB          Z26, Z18, Z29
+	VBROADCASTI32X4 56(R9)(SI*1), K1, Z29
+	VPSHUFB         q4scale<>+448(SB), Z26, Z31
+	VPSRLW          $0x04, Z29, Z26
+	VPANDD          Z1, Z29, Z29
+	VPANDD          Z1, Z26, Z26
+	VPXORD          Z9, Z9, Z9
+	VPDPBUSD        Z22, Z29, Z9
+	VPDPBUSD        Z20, Z26, Z9
+	VSHUFPS         $0x88, Z9, Z8, Z20
+	VSHUFPS         $0xdd, Z9, Z8, Z22
+	VPADDD          Z22, Z20, Z20
+	VPTERNLOGD      $0xfe, Z31, Z30, Z28
+	VPORD           Z28, Z27, Z27
+	VPORD           Z27, Z24, Z24
+
+	// sums: lane l of s[0] = rows 0-3 of block l, of s[1] = rows 4-7
+	VSHUFPS $0x88, Z23, Z21, Z22
+	VSHUFPS $0xdd, Z23, Z21, Z21
+	VPADDD  Z21, Z22, Z21
+	VSHUFPS $0x88, Z20, Z25, Z22
+	VSHUFPS $0xdd, Z20, Z25, Z20
+	VPADDD  Z20, Z22, Z22
+
+	// z01 = [block 0: rows 0-7, block 1: rows 0-7], z23 the same for 2, 3
+	VMOVDQU64 q4hi2<>+0(SB), Z20
+	VPERMI2Q  Z22, Z21, Z20
+	VMOVDQU64 q4lo2<>+0(SB), Z23
+	VPERMT2Q  Z22, Z23, Z21
+
+	// scales: lane l of sc[0] = the eight rows' fp16 d of block l
+	VCVTPH2PS     Y24, Z22
+	VEXTRACTI64X4 $0x01, Z24, Y25
+	VCVTPH2PS     Y25, Z23
+
+	// per block: d·dx, and the nibble offset 8·Σx to remove
+	VMOVDQU32 (R11), X10
+	VMOVDQU32 (R12), X11
+	VPSLLD    $0x03, X11, X11
+	VMOVDQU64 q4bc01<>+0(SB), Z25
+	VPERMPS   Z10, Z25, Z24
+	VPERMD    Z11, Z25, Z25
+	VPSUBD    Z25, Z21, Z21
+	VMULPS    Z24, Z22, Z22
+	VCVTDQ2PS Z21, Z21
+	VMULPS    Z22, Z21, Z21
+
+	// acc += the first block, then the second
+	VADDPS        Y21, Y19, Y19
+	VEXTRACTF32X8 $0x01, Z21, Y22
+	VADDPS        Y22, Y19, Y19
+	VMOVDQU64     q4bc23<>+0(SB), Z22
+	VPERMPS       Z10, Z22, Z21
+	VPERMD        Z11, Z22, Z22
+	VPSUBD        Z22, Z20, Z20
+	VMULPS        Z21, Z23, Z23
+	VCVTDQ2PS     Z20, Z20
+	VMULPS        Z23, Z20, Z20
+
+	// acc += the first block, then the second
+	VADDPS        Y20, Y19, Y19
+	VEXTRACTF32X8 $0x01, Z20, Y23
+	VADDPS        Y23, Y19, Y19
+	ADDQ          $0x00000048, R8
+	ADDQ          $0x00000048, R9
+	ADDQ          $0x00000080, R10
+	ADDQ          $0x00000010, R11
+	ADDQ          $0x00000010, R12
+	SUBQ          $0x04, R13
+	JAE           rowsQ4VBMI_quad
+
+rowsQ4VBMI_tail:
+	ADDQ  $0x04, R13
+	TESTQ R13, R13
+	JZ    rowsQ4VBMI_store
+
+rowsQ4VBMI_block:
+	CMPQ       R14, DI
+	JAE        rowsQ4VBMI_blockpf
+	PREFETCHT1 (R14)
+	PREFETCHT1 64(R14)
+	PREFETCHT1 128(R14)
+
+rowsQ4VBMI_blockpf:
+	ADDQ $0x00000090, R14
+
+	// int32 block sums of the eight rows
+	VBROADCASTI32X4 (R10), Z20
+	VBROADCASTI32X4 16(R10), Z21
+	VMOVDQU32       2(R8), X12
+	VINSERTI32X4    $0x01, 2(R8)(BX*1), Z12, Z12
+	VINSERTI32X4    $0x02, 2(R8)(BX*2), Z12, Z12
+	VINSERTI32X4    $0x03, 2(R8)(SI*1), Z12, Z12
+	VPSRLW          $0x04, Z12, Z22
+	VPANDD          Z1, Z12, Z12
+	VPANDD          Z1, Z22, Z22
+	VPXORD          Z13, Z13, Z13
+	VPDPBUSD        Z20, Z12, Z13
+	VPDPBUSD        Z21, Z22, Z13
+	VMOVDQU32       2(R9), X14
+	VINSERTI32X4    $0x01, 2(R9)(BX*1), Z14, Z14
+	VINSERTI32X4    $0x02, 2(R9)(BX*2), Z14, Z14
+	VINSERTI32X4    $0x03, 2(R9)(SI*1), Z14, Z14
+	VPSRLW          $0x04, Z14, Z22
+	VPANDD          Z1, Z14, Z14
+	VPANDD          Z1, Z22, Z22
+	VPXORD          Z15, Z15, Z15
+	VPDPBUSD        Z20, Z14, Z15
+	VPDPBUSD        Z21, Z22, Z15
+	VSHUFPS         $0x88, Z15, Z13, Z20
+	VSHUFPS         $0xdd, Z15, Z13, Z21
+	VPADDD          Z21, Z20, Z21
+	VSHUFPS         $0x88, Z21, Z21, Z20
+	VSHUFPS         $0xdd, Z21, Z21, Z21
+	VPADDD          Z21, Z20, Z21
+	VPERMD          Z21, Z17, Z21
+
+	// remove the activation offset: Q8 u8 = w+128 (VNNI), Q4 nibbles = w+8
+	VPBROADCASTD (R12), Y20
+	VPSLLD       $0x03, Y20, Y20
+	VPSUBD       Y20, Y21, Y21
+
+	// scales: gather the rows' fp16 d, times the activation d
+	KXNORW       K2, K2, K2
+	VPGATHERDD   (R8)(Y0*1), K2, Y16
+	VPMOVDW      Y16, X16
+	VCVTPH2PS    X16, Y20
+	VBROADCASTSS (R11), Y22
+	VMULPS       Y22, Y20, Y20
+
+	// acc += float32(isum) * (dw*dx)
+	VCVTDQ2PS Y21, Y21
+	VMULPS    Y20, Y21, Y21
+	VADDPS    Y21, Y19, Y19
+	ADDQ      $0x00000012, R8
+	ADDQ      $0x00000012, R9
+	ADDQ      $0x00000020, R10
+	ADDQ      $0x00000004, R11
+	ADDQ      $0x00000004, R12
+	DECQ      R13
+	JNZ       rowsQ4VBMI_block
+
+rowsQ4VBMI_store:
+	VMOVUPS Y19, (AX)
+	ADDQ    $0x00000020, AX
+	LEAQ    (DX)(BX*8), DX
+	DECQ    CX
+	JNZ     rowsQ4VBMI_group
+
+rowsQ4VBMI_done:
 	VZEROUPPER
 	RET
 

@@ -34,6 +34,11 @@ func rowsQ4AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 //go:noescape
 func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
+// rowsQ4VBMI computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
+//
+//go:noescape
+func rowsQ4VBMI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
+
 // gemmQ32x6VNNI computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).
 //
 //go:noescape

@@ -104,27 +104,33 @@ func sameBits(a, b float32) bool {
 }
 
 func TestRowsQBitExactWithGeneric(t *testing.T) {
+	for _, tb := range archOnly() {
+		checkRowsQ(t, tb.name, tensor.Q8_0, tb.rowsQ8)
+		checkRowsQ(t, tb.name, tensor.Q4_0, tb.rowsQ4)
+	}
+}
+
+// checkRowsQ compares a row kernel with generic on every block count up to
+// 70 and a few long rows, at 1-31 rows and misaligned starts.
+func checkRowsQ(t *testing.T, name string, typ tensor.Type, f rowsQFunc) {
+	t.Helper()
 	r := rand.New(rand.NewPCG(21, 22))
 	var nbs []int
 	for nb := 1; nb <= 70; nb++ {
 		nbs = append(nbs, nb)
 	}
 	nbs = append(nbs, 97, 128, 200, 257, 320)
-	for _, tb := range archOnly() {
-		for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0} {
-			gen, f := rowsQ8Generic, tb.rowsQ8
-			if typ == tensor.Q4_0 {
-				gen, f = rowsQ4Generic, tb.rowsQ4
-			}
-			for i, nb := range nbs {
-				rows := []int{1, 7, 8, 9, 16, 17, 31}[i%7]
-				c := newQCase(r, typ, rows, nb, i%5)
-				want, got := c.run(gen), c.run(f)
-				for j := range want {
-					if !sameBits(want[j], got[j]) {
-						t.Fatalf("%s %v rows=%d nb=%d off=%d: y[%d] = %v, generic %v", tb.name, typ, rows, nb, i%5, j, got[j], want[j])
-					}
-				}
+	gen := rowsQ8Generic
+	if typ == tensor.Q4_0 {
+		gen = rowsQ4Generic
+	}
+	for i, nb := range nbs {
+		rows := []int{1, 7, 8, 9, 16, 17, 31}[i%7]
+		c := newQCase(r, typ, rows, nb, i%5)
+		want, got := c.run(gen), c.run(f)
+		for j := range want {
+			if !sameBits(want[j], got[j]) {
+				t.Fatalf("%s %v rows=%d nb=%d off=%d: y[%d] = %v, generic %v", name, typ, rows, nb, i%5, j, got[j], want[j])
 			}
 		}
 	}
