@@ -115,17 +115,131 @@ func sumLanes(z VecVirtual) VecVirtual {
 	return x
 }
 
+// packLoIdx / packHiIdx: VPERMT2Q indexes that gather a group's four
+// 4-row quarters (packHalfQ8).
+var packLoIdx, packHiIdx Mem
+
 // packQ32Q8AVX512 / packQ32Q4AVX512: twins of packQ32 in ../kernels:
 //
 //	func packQ32Q8AVX512(dst []byte, w []byte, rb int, nb int)
 //
 // 32 ggml rows (rb bytes apart) of nb blocks become, per block, 32 float32
-// scales and per k-group g the 32 rows' four unsigned bytes. Each 16-row
-// half is one VPGATHERDD per k-group (Q4: per pair of k-groups g, g+4,
-// split into low and high nibbles).
+// scales and per k-group g the 32 rows' four unsigned bytes. The scales of
+// each 16-row half are one VPGATHERDD; the quants are loaded a row at a
+// time and transposed in registers (dword g of row r → lane r of group g),
+// which took a third of the time of gathering each group: gathers are
+// slow on CPUs with the gather-data-sampling fix.
 func packKernels() {
+	packLoIdx = GLOBL("packLoIdx", RODATA|NOPTR)
+	for i, v := range []uint64{0, 1, 8, 9, 4, 5, 12, 13} {
+		DATA(8*i, U64(v))
+	}
+	packHiIdx = GLOBL("packHiIdx", RODATA|NOPTR)
+	for i, v := range []uint64{2, 3, 10, 11, 6, 7, 14, 15} {
+		DATA(8*i, U64(v))
+	}
 	pack("packQ32Q8AVX512", false)
 	pack("packQ32Q4AVX512", true)
+}
+
+// packHalfQ8 stores k-groups 0-7 of the 16 rows at base (rb apart; rb8 =
+// 8·rb) as unsigned bytes (XOR c = 0x80 each): row r's 32 quants are a YMM,
+// rows r and r+8 share a ZMM, and an 8×8 dword transpose per 256-bit half
+// puts group g of rows 0-15 in one vector.
+func packHalfQ8(base Register, rb, rb8 GPVirtual, dp Register, c VecVirtual, half int) {
+	p := GP64()
+	MOVQ(base, p)
+	v := make([]VecVirtual, 8)
+	for r := range v {
+		v[r] = ZMM()
+		VMOVDQU32(Mem{Base: p}.Offset(2), v[r].AsY())
+		VINSERTI64X4(U8(1), Mem{Base: p, Index: rb8, Scale: 1}.Offset(2), v[r], v[r])
+		if r < 7 {
+			ADDQ(rb, p)
+		}
+	}
+	// per 128-bit lane: t[2i] = [a0 b0 a1 b1], t[2i+1] = [a2 b2 a3 b3]
+	t := make([]VecVirtual, 8)
+	for i := 0; i < 4; i++ {
+		t[2*i], t[2*i+1] = ZMM(), ZMM()
+		VPUNPCKLDQ(v[2*i+1], v[2*i], t[2*i])
+		VPUNPCKHDQ(v[2*i+1], v[2*i], t[2*i+1])
+	}
+	// u[j] (rows 0-3) and u[4+j] (rows 4-7): dword j of each lane's rows
+	u := make([]VecVirtual, 8)
+	for h := 0; h < 2; h++ {
+		a, b := t[4*h:4*h+2], t[4*h+2:4*h+4]
+		for j := 0; j < 4; j++ {
+			u[4*h+j] = ZMM()
+			if j%2 == 0 {
+				VPUNPCKLQDQ(b[j/2], a[j/2], u[4*h+j])
+			} else {
+				VPUNPCKHQDQ(b[j/2], a[j/2], u[4*h+j])
+			}
+		}
+	}
+	// lanes of u[j]: [rows 0-3 dword j, rows 0-3 dword 4+j, rows 8-11 dword
+	// j, rows 8-11 dword 4+j]; u[4+j] the same for rows 4-7 and 12-15.
+	lo, hi := ZMM(), ZMM()
+	VMOVDQU64(packLoIdx, lo)
+	VMOVDQU64(packHiIdx, hi)
+	for j := 0; j < 4; j++ {
+		g4 := ZMM()
+		VMOVDQA64(hi, g4)
+		VPERMI2Q(u[4+j], u[j], g4)
+		VPERMT2Q(u[4+j], lo, u[j])
+		for _, o := range []struct {
+			v VecVirtual
+			g int
+		}{{u[j], j}, {g4, 4 + j}} {
+			VPXORD(c, o.v, o.v)
+			VMOVDQU32(o.v, Mem{Base: dp}.Offset(128+128*o.g+64*half))
+		}
+	}
+}
+
+// packHalfQ4 stores k-groups 0-7 of the 16 Q4_0 rows at base: row r's 16
+// bytes are lane r/4 of ZMM r%4, a 4×4 dword transpose per lane puts dword
+// g of rows 0-15 in one vector, whose low nibbles are group g and high
+// nibbles group g+4 (c = 0x0f mask).
+func packHalfQ4(base Register, rb, rb8 GPVirtual, dp Register, c VecVirtual, half int) {
+	rb4 := GP64()
+	MOVQ(rb, rb4)
+	SHLQ(U8(2), rb4)
+	p := GP64()
+	MOVQ(base, p)
+	v := make([]VecVirtual, 4)
+	for r := range v {
+		v[r] = ZMM()
+		VMOVDQU32(Mem{Base: p}.Offset(2), v[r].AsX())
+		VINSERTI32X4(U8(1), Mem{Base: p, Index: rb4, Scale: 1}.Offset(2), v[r], v[r])
+		VINSERTI32X4(U8(2), Mem{Base: p, Index: rb8, Scale: 1}.Offset(2), v[r], v[r])
+		q := GP64()
+		LEAQ(Mem{Base: p, Index: rb4, Scale: 1}, q)
+		VINSERTI32X4(U8(3), Mem{Base: q, Index: rb8, Scale: 1}.Offset(2), v[r], v[r])
+		if r < 3 {
+			ADDQ(rb, p)
+		}
+	}
+	t := make([]VecVirtual, 4)
+	for i := 0; i < 2; i++ {
+		t[2*i], t[2*i+1] = ZMM(), ZMM()
+		VPUNPCKLDQ(v[2*i+1], v[2*i], t[2*i])
+		VPUNPCKHDQ(v[2*i+1], v[2*i], t[2*i+1])
+	}
+	for g := 0; g < 4; g++ {
+		o, hi := ZMM(), ZMM()
+		if g%2 == 0 {
+			VPUNPCKLQDQ(t[2+g/2], t[g/2], o)
+		} else {
+			VPUNPCKHQDQ(t[2+g/2], t[g/2], o)
+		}
+		VPSRLW(U8(4), o, hi)
+		VPANDD(c, o, o)
+		VPANDD(c, hi, hi)
+		VMOVDQU32(o, Mem{Base: dp}.Offset(128+128*g+64*half))
+		VMOVDQU32(hi, Mem{Base: dp}.Offset(128+128*(g+4)+64*half))
+	}
 }
 
 func pack(name string, q4 bool) {
@@ -157,10 +271,25 @@ func pack(name string, q4 bool) {
 	VPBROADCASTD(g, c)
 	all := K()
 	KXNORW(all, all, all)
+	rb8 := GP64()
+	MOVQ(rb, rb8)
+	SHLQ(U8(3), rb8)
+	// pf runs through the panel two after this one (rows 64-95, contiguous
+	// in a tensor) as this one is packed: a panel's 32 rows are read in
+	// parallel, which the hardware prefetchers do not follow, and the
+	// batched products (a few tokens per panel) otherwise waited on DRAM.
+	pf := GP64()
+	MOVQ(rb, pf)
+	SHLQ(U8(6), pf)
+	ADDQ(w0, pf)
 	TESTQ(nb, nb)
 	JZ(LabelRef(name + "_done"))
 
 	Label(name + "_block")
+	for off := 0; off < 32*blk; off += 64 {
+		PREFETCHT1(Mem{Base: pf}.Offset(off))
+	}
+	ADDQ(U32(32*blk), pf)
 	for half, base := range []Register{w0, w16} {
 		Comment("scales of rows 16h..16h+15")
 		k := K()
@@ -172,27 +301,10 @@ func pack(name string, q4 bool) {
 		f := ZMM()
 		VCVTPH2PS(hv, f)
 		VMOVUPS(f, Mem{Base: dp}.Offset(64*half))
-		if !q4 {
-			for kg := 0; kg < 8; kg++ {
-				k := K()
-				v := ZMM()
-				KMOVW(all, k)
-				VPGATHERDD(Mem{Base: base, Index: idx, Scale: 1, Disp: 2 + 4*kg}, k, v)
-				VPXORD(c, v, v)
-				VMOVDQU32(v, Mem{Base: dp}.Offset(128+128*kg+64*half))
-			}
-			continue
-		}
-		for kg := 0; kg < 4; kg++ {
-			k := K()
-			v, hi := ZMM(), ZMM()
-			KMOVW(all, k)
-			VPGATHERDD(Mem{Base: base, Index: idx, Scale: 1, Disp: 2 + 4*kg}, k, v)
-			VPSRLW(U8(4), v, hi)
-			VPANDD(c, v, v)
-			VPANDD(c, hi, hi)
-			VMOVDQU32(v, Mem{Base: dp}.Offset(128+128*kg+64*half))
-			VMOVDQU32(hi, Mem{Base: dp}.Offset(128+128*(kg+4)+64*half))
+		if q4 {
+			packHalfQ4(base, rb, rb8, dp, c, half)
+		} else {
+			packHalfQ8(base, rb, rb8, dp, c, half)
 		}
 	}
 	ADDQ(U32(blk), w0)
