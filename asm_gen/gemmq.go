@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -25,18 +27,28 @@ import (
 // the float step is acc += float32(isum) * (dw*dx), bit-exact with
 // rowsQ8Generic / rowsQ4Generic. Register map: ia[t][h] int32 block sums
 // and fa[t][h] float accumulators of token t, rows 16h..16h+15.
+//
+// gemmQ32x4VNNI and gemmQ32x2VNNI are the same over the first 4 or 2
+// tokens of the same 6-token layout: the last tile of a product whose
+// token count is not a multiple of 6 (8 sequences decoded together: 6 + 2).
 func gemmQKernels() {
-	const T, H = 6, 2
-	name := "gemmQ32x6VNNI"
+	for _, T := range []int{6, 4, 2} {
+		gemmQKernel(T)
+	}
+}
+
+func gemmQKernel(T int) {
+	const H = 2
+	name := fmt.Sprintf("gemmQ32x%dVNNI", T)
 	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)")
 	Pragma("noescape")
-	Doc(name + " computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).")
+	Doc(fmt.Sprintf("%s computes a 32-row × %d-token tile of a packed quantized matrix product (see gemmq.go).", name, T))
 	wp := Load(Param("pw").Base(), GP64())
 	xp := Load(Param("px").Base(), GP64())
 	dp := Load(Param("xd").Base(), GP64())
 	cp := Load(Param("xc").Base(), GP64())
 	nb := Load(Param("nb"), GP64())
-	var fa, ia [T][H]VecVirtual
+	fa, ia := make([][H]VecVirtual, T), make([][H]VecVirtual, T)
 	yp := Load(Param("y").Base(), GP64())
 	ys := Load(Param("ystride"), GP64())
 	SHLQ(U8(2), ys)

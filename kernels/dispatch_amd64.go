@@ -78,6 +78,8 @@ var avx512Table = table{
 	gelu:      geluAsm(geluAVX512, 16),
 	expSum:    expSumAsm(expSumAVX512, 16),
 	gemmQ:     gemmQ32x6VNNI,
+	gemmQ4:    gemmQ32x4VNNI,
+	gemmQ2:    gemmQ32x2VNNI,
 	packQ:     packQ32AVX512,
 	toBF16:    toBF16Checked,
 	pairsBF16: pairsBF16Checked,

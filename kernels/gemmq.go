@@ -147,7 +147,7 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *
 				if t0+gemmToks <= p.n {
 					kern(y[t0*rows+r0:], rows, pw, px, xd, xc, b1-b0, accum)
 				} else {
-					kern(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, accum)
+					tailKern(kern, p.n-t0)(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, accum)
 				}
 			}
 		}
@@ -157,6 +157,18 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *
 			}
 		}
 	}
+}
+
+// tailKern is the tile kernel for a last tile of m < gemmToks tokens: the
+// selected tier's twin over fewer tokens where it has one, else kern.
+func tailKern(kern gemmQFunc, m int) gemmQFunc {
+	switch {
+	case m <= 2 && impl.gemmQ2 != nil:
+		return impl.gemmQ2
+	case m <= 4 && impl.gemmQ4 != nil:
+		return impl.gemmQ4
+	}
+	return kern
 }
 
 // workerScratch is one worker's private buffers.
