@@ -37,7 +37,8 @@
 // pass, software prefetch, memory-bound). From 6 tokens (quantized) or 4
 // (float) MatMul repacks each 32-row weight panel per call into a
 // SIMD-friendly layout (lanes = rows) and runs a register-blocked tile
-// kernel: VNNI 32 rows × 6 tokens, FMA 32 × 12 (AVX2: 16 × 6). Packing is
+// kernel: VNNI 32 rows × 6 tokens (a last tile of 1–4 tokens runs a 2- or
+// 4-token twin), FMA 32 × 12 (AVX2: 16 × 6). Packing is
 // O(rows·k) against O(rows·k·n) for the product; nothing is repacked at load
 // time, so weights stay zero-copy views of the model file.
 //
