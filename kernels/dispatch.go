@@ -28,10 +28,8 @@ type table struct {
 	gelu      func(dst, x []float32)                    // GeluTanh's contract
 	expSum    func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
 
-	gemmQ gemmQFunc // packed quantized tile kernel; nil: MatMul uses rowsQ per token
-	// gemmQ's twins over the first 4 and 2 tokens of a tile, for a last
-	// tile that holds that few (nil: gemmQ)
-	gemmQ4, gemmQ2 gemmQFunc
+	gemmQ          gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
+	gemmQ4, gemmQ2 gemmQFunc                                              // its twins over a tile's first 4 / 2 tokens, for a short last tile; nil: gemmQ
 	packQ          func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
 	quant          func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
 

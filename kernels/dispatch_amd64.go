@@ -92,7 +92,7 @@ var avx512Table = table{
 }
 
 // withVBMI gives an avx512 table the Q4_0 row kernel whose four-block
-// loop gathers nibbles with VPERMT2B (Ice Lake and later; 1.3–1.5× the
+// loop places nibbles with VPERMB (Ice Lake and later; 1.2× the
 // lane-per-row kernel on cache-resident rows, see asm_gen/qrows_quad.go).
 func withVBMI(t table) table {
 	t.features += "+vbmi"
