@@ -1,6 +1,7 @@
 package t5gemma
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/t5go/t5go/kernels"
@@ -29,8 +30,8 @@ type mergedScratch struct {
 	shapes   [4][2]int // backing arrays of the tensor views' shapes
 }
 
-func newMergedScratch(lim Limits, c *StackConfig, selfCap, crossCap int) mergedScratch {
-	nq := min(mergedRows, lim.Batch*lim.Chunk) * (c.Heads / c.KVHeads)
+func newMergedScratch(rows int, c *StackConfig, selfCap, crossCap int) mergedScratch {
+	nq := min(mergedRows, rows) * (c.Heads / c.KVHeads)
 	return mergedScratch{
 		q: make([]float32, nq*c.HeadDim), o: make([]float32, nq*c.HeadDim), o2: make([]float32, nq*c.HeadDim),
 		ss: make([]float32, nq*selfCap), cs: make([]float32, nq*crossCap), sum: make([]float32, nq),
@@ -45,58 +46,99 @@ func (ms *mergedScratch) view(i int, x []float32, k, rows int) tensor.Tensor {
 	return tensor.Tensor{Type: tensor.F32, Shape: ms.shapes[i][:], Data: b}
 }
 
-// decAttend fills st.att for the chunk's query rows [lo, hi).
+// decAttend fills st.att for the chunk's query rows [lo, hi), a block of at
+// most mergedRows rows of one sequence at a time. With several sequences
+// (batched decoding) and threads, the blocks run in parallel, each worker on
+// its own scratch and a single-threaded workspace: a block's products (a few
+// query rows against one sequence's caches) are too small to split well.
 func (st *State) decAttend(lo, hi int) {
+	t := &st.attnDec
+	nb := 0
+	for r0 := lo; r0 < hi; nb++ {
+		st.blocks[nb] = r0
+		r0 = min(hi, (r0/t.n+1)*t.n, r0+mergedRows)
+	}
+	st.blocks[nb] = hi
+	if nb < 2 || len(st.attnWorkers) < 2 {
+		for i := range nb {
+			st.attendBlock(&st.merged, st.ws, lo, st.blocks[i], st.blocks[i+1])
+		}
+		return
+	}
+	st.attnPar = attnParTask{st: st, lo: lo}
+	st.ws.Pool.Run(nb, 1, &st.attnPar)
+	st.attnPar = attnParTask{}
+}
+
+// attnWorker is one thread's scratch for decAttend's parallel blocks.
+type attnWorker struct {
+	ws *kernels.Workspace
+	ms mergedScratch
+}
+
+// attnParTask runs decAttend's blocks [i0, i1) on the next free worker.
+type attnParTask struct {
+	st   *State
+	lo   int
+	next atomic.Int32
+}
+
+func (a *attnParTask) Run(i0, i1 int) {
+	st := a.st
+	w := &st.attnWorkers[int(a.next.Add(1)-1)%len(st.attnWorkers)]
+	for i := i0; i < i1; i++ {
+		st.attendBlock(&w.ms, w.ws, a.lo, st.blocks[i], st.blocks[i+1])
+	}
+}
+
+// attendBlock fills st.att for rows [r0, r1) of one sequence (lo: the
+// first row of the call), with scratch ms and products on ws.
+func (st *State) attendBlock(ms *mergedScratch, ws *kernels.Workspace, lo, r0, r1 int) {
 	t := &st.attnDec
 	c, d := t.c, t.c.HeadDim
 	G := c.Heads / c.KVHeads
 	qw := c.Heads * d
 	sc, cr := &st.self[t.layer], &st.cross[t.layer]
-	ms := &st.merged
 	scale := attnScale(c)
-	for r0 := lo; r0 < hi; {
-		b := r0 / t.n
-		r1 := min(hi, (b+1)*t.n, r0+mergedRows) // rows of one sequence, one block
-		n := r1 - r0
-		nq := n * G
-		for g := range c.KVHeads {
-			q := ms.q[:nq*d]
-			for r := range n {
-				src := (r0-lo+r)*qw + g*G*d
-				for i, x := range st.q[src : src+G*d] {
-					q[r*G*d+i] = x * scale
-				}
+	b := r0 / t.n
+	n := r1 - r0
+	nq := n * G
+	for g := range c.KVHeads {
+		q := ms.q[:nq*d]
+		for r := range n {
+			src := (r0-lo+r)*qw + g*G*d
+			for i, x := range st.q[src : src+G*d] {
+				q[r*G*d+i] = x * scale
 			}
-			ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.used]
-			st.ws.MatMuls(nq, kernels.Product{Y: ss, X: q, W: ms.view(0, sc.keys(b, g), d, sc.cap)},
-				kernels.Product{Y: cs, X: q, W: cr.keys(b, g, &ms.shapes[1])})
-			for r := range n {
-				p := st.pos + (r0+r)%t.n // this row's position
-				for h := range G {
-					qi := r*G + h
-					ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.cap:(qi+1)*sc.cap], cs[qi*cr.used:(qi+1)*cr.used], p, sc.cap, b, t.sliding, c.Window)
-				}
+		}
+		ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.used]
+		ws.MatMuls(nq, kernels.Product{Y: ss, X: q, W: ms.view(0, sc.keys(b, g), d, sc.cap)},
+			kernels.Product{Y: cs, X: q, W: cr.keys(b, g, &ms.shapes[1])})
+		for r := range n {
+			p := st.pos + (r0+r)%t.n // this row's position
+			for h := range G {
+				qi := r*G + h
+				ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.cap:(qi+1)*sc.cap], cs[qi*cr.used:(qi+1)*cr.used], p, sc.cap, b, t.sliding, c.Window)
 			}
-			o, o2 := ms.o[:nq*d], ms.o2[:nq*d]
-			st.ws.MatMuls(nq, kernels.Product{Y: o, X: ss, W: ms.view(2, sc.values(b, g), sc.cap, d)},
-				kernels.Product{Y: o2, X: cs, W: cr.values(b, g, &ms.shapes[3])})
-			for r := range n {
-				dst := (r0-lo+r)*qw + g*G*d
-				for h := range G {
-					qi := r*G + h
-					out := st.att[dst+h*d : dst+(h+1)*d]
-					if ms.sum[qi] == 0 {
-						clear(out)
-						continue
-					}
-					inv := 1 / ms.sum[qi]
-					for i := range out {
-						out[i] = (o[qi*d+i] + o2[qi*d+i]) * inv
-					}
+		}
+		o, o2 := ms.o[:nq*d], ms.o2[:nq*d]
+		ws.MatMuls(nq, kernels.Product{Y: o, X: ss, W: ms.view(2, sc.values(b, g), sc.cap, d)},
+			kernels.Product{Y: o2, X: cs, W: cr.values(b, g, &ms.shapes[3])})
+		for r := range n {
+			dst := (r0-lo+r)*qw + g*G*d
+			for h := range G {
+				qi := r*G + h
+				out := st.att[dst+h*d : dst+(h+1)*d]
+				if ms.sum[qi] == 0 {
+					clear(out)
+					continue
+				}
+				inv := 1 / ms.sum[qi]
+				for i := range out {
+					out[i] = (o[qi*d+i] + o2[qi*d+i]) * inv
 				}
 			}
 		}
-		r0 = r1
 	}
 }
 

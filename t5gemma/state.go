@@ -63,6 +63,9 @@ type State struct {
 	tiled       tiledAttn        // blocked attention scratch (encoder)
 	spanBuf     []kernels.Span   //
 	attnDec     decAttnTask      //
+	blocks      []int            // decAttend's blocks: block i is rows [blocks[i], blocks[i+1])
+	attnWorkers []attnWorker     // per pool thread, for a batch's blocks in parallel
+	attnPar     attnParTask      //
 }
 
 // kvCache holds the keys and values of one decoder layer for every batch row
@@ -156,7 +159,17 @@ func (m *Model) NewState(lim Limits, pool *kernels.Pool) (*State, error) {
 		st.cross = append(st.cross, newCrossCache(lim.Batch, lim.EncLen, &c.Dec, ct))
 		selfCap = max(selfCap, capacity)
 	}
-	st.merged = newMergedScratch(lim, &c.Dec, selfCap, st.cross[0].cap)
+	st.merged = newMergedScratch(lim.Batch*lim.Chunk, &c.Dec, selfCap, st.cross[0].cap)
+	st.blocks = make([]int, lim.Batch*lim.Chunk+1)
+	if lim.Batch > 1 && st.ws.Pool.Threads() > 1 {
+		// a block holds one sequence's rows, at most Chunk
+		for range st.ws.Pool.Threads() {
+			st.attnWorkers = append(st.attnWorkers, attnWorker{
+				ws: kernels.NewWorkspace(nil),
+				ms: newMergedScratch(lim.Chunk, &c.Dec, selfCap, st.cross[0].cap),
+			})
+		}
+	}
 	st.crossBuf = make([]float32, max(st.cross[0].cap*c.Dec.HeadDim, 1))
 	st.crossBufT = make([]float32, max(st.cross[0].cap*c.Dec.HeadDim, 1))
 	return st, nil
