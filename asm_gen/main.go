@@ -65,6 +65,15 @@ func constants() {
 	}
 }
 
+// qwords declares a read-only table of 64-bit values (a VPERMT2Q index).
+func qwords(name string, v ...uint64) Mem {
+	m := GLOBL(name, RODATA|NOPTR)
+	for i, x := range v {
+		DATA(8*i, U64(x))
+	}
+	return m
+}
+
 // vpdpbusd emits VPDPBUSD (AVX512-VNNI), which avo's instruction table
 // lacks: acc += Σ4 u8(u)·s8(s) per int32 lane. s may be memory; bcast
 // broadcasts a 32-bit memory operand to every lane.

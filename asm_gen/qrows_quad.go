@@ -57,14 +57,8 @@ func quadConstants() {
 			}
 		}
 	}
-	q4lo2 = GLOBL("q4lo2", RODATA|NOPTR)
-	for i, v := range []uint64{0, 1, 8, 9, 2, 3, 10, 11} {
-		DATA(8*i, U64(v))
-	}
-	q4hi2 = GLOBL("q4hi2", RODATA|NOPTR)
-	for i, v := range []uint64{4, 5, 12, 13, 6, 7, 14, 15} {
-		DATA(8*i, U64(v))
-	}
+	q4lo2 = qwords("q4lo2", 0, 1, 8, 9, 2, 3, 10, 11)
+	q4hi2 = qwords("q4hi2", 4, 5, 12, 13, 6, 7, 14, 15)
 	q4bc01 = GLOBL("q4bc01", RODATA|NOPTR)
 	for i := 0; i < 16; i++ {
 		DATA(4*i, U32(i/8))

@@ -130,14 +130,8 @@ var packLoIdx, packHiIdx Mem
 // in 0.5× (Q8_0) and 0.6× (Q4_0) the time of gathering each group: gathers
 // are slow on CPUs with the gather-data-sampling fix.
 func packKernels() {
-	packLoIdx = GLOBL("packLoIdx", RODATA|NOPTR)
-	for i, v := range []uint64{0, 1, 8, 9, 4, 5, 12, 13} {
-		DATA(8*i, U64(v))
-	}
-	packHiIdx = GLOBL("packHiIdx", RODATA|NOPTR)
-	for i, v := range []uint64{2, 3, 10, 11, 6, 7, 14, 15} {
-		DATA(8*i, U64(v))
-	}
+	packLoIdx = qwords("packLoIdx", 0, 1, 8, 9, 4, 5, 12, 13)
+	packHiIdx = qwords("packHiIdx", 2, 3, 10, 11, 6, 7, 14, 15)
 	pack("packQ32Q8AVX512", false)
 	pack("packQ32Q4AVX512", true)
 }
