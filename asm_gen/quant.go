@@ -136,6 +136,18 @@ func packKernels() {
 	pack("packQ32Q4AVX512", true)
 }
 
+// interleaveDwords is a transpose's first step on pairs (a, b) = (v[2i],
+// v[2i+1]): per 128-bit lane, t[2i] = [a0 b0 a1 b1], t[2i+1] = [a2 b2 a3 b3].
+func interleaveDwords(v []VecVirtual) []VecVirtual {
+	t := make([]VecVirtual, len(v))
+	for i := 0; i < len(v); i += 2 {
+		t[i], t[i+1] = ZMM(), ZMM()
+		VPUNPCKLDQ(v[i+1], v[i], t[i])
+		VPUNPCKHDQ(v[i+1], v[i], t[i+1])
+	}
+	return t
+}
+
 // packHalfQ8 stores k-groups 0-7 of the 16 rows at base (rb apart; rb8 =
 // 8·rb) as unsigned bytes (XOR c = 0x80 each): row r's 32 quants are a YMM,
 // rows r and r+8 share a ZMM, and an 8×8 dword transpose per 256-bit half
@@ -152,13 +164,7 @@ func packHalfQ8(base Register, rb, rb8 GPVirtual, dp Register, c VecVirtual, hal
 			ADDQ(rb, p)
 		}
 	}
-	// per 128-bit lane: t[2i] = [a0 b0 a1 b1], t[2i+1] = [a2 b2 a3 b3]
-	t := make([]VecVirtual, 8)
-	for i := 0; i < 4; i++ {
-		t[2*i], t[2*i+1] = ZMM(), ZMM()
-		VPUNPCKLDQ(v[2*i+1], v[2*i], t[2*i])
-		VPUNPCKHDQ(v[2*i+1], v[2*i], t[2*i+1])
-	}
+	t := interleaveDwords(v)
 	// u[j] (rows 0-3) and u[4+j] (rows 4-7): dword j of each lane's rows
 	u := make([]VecVirtual, 8)
 	for h := 0; h < 2; h++ {
@@ -215,12 +221,7 @@ func packHalfQ4(base Register, rb, rb8 GPVirtual, dp Register, c VecVirtual, hal
 			ADDQ(rb, p)
 		}
 	}
-	t := make([]VecVirtual, 4)
-	for i := 0; i < 2; i++ {
-		t[2*i], t[2*i+1] = ZMM(), ZMM()
-		VPUNPCKLDQ(v[2*i+1], v[2*i], t[2*i])
-		VPUNPCKHDQ(v[2*i+1], v[2*i], t[2*i+1])
-	}
+	t := interleaveDwords(v)
 	for g := 0; g < 4; g++ {
 		o, hi := ZMM(), ZMM()
 		if g%2 == 0 {
