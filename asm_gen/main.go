@@ -35,6 +35,7 @@ func main() {
 	expKernels()
 	colSoftmaxKernels() // after expKernels: uses its constants
 	layerNormKernels()
+	argmaxKernels()
 	Generate()
 }
 

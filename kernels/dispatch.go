@@ -27,6 +27,7 @@ type table struct {
 	geluMul   func(dst, gate, up []float32)             // GeluTanhMul's contract
 	gelu      func(dst, x []float32)                    // GeluTanh's contract
 	expSum    func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
+	argmax    func(x []float32) int                     // Argmax's contract, for x[0] not NaN
 
 	gemmQ          gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	gemmQ4, gemmQ2 gemmQFunc                                              // its twins over a tile's first 4 / 2 tokens, for a short last tile; nil: gemmQ
@@ -62,6 +63,7 @@ var genericTable = table{
 	geluMul:   geluTanhMulGeneric,
 	gelu:      geluTanhGeneric,
 	expSum:    expSumGeneric,
+	argmax:    argmaxGeneric,
 	packQ:     packQ32,
 	quant:     quantizeQ8,
 	toBF16:    toBF16Generic,

@@ -1,6 +1,6 @@
 // Package kernels holds t5go's numeric kernels: matrix products over f32, f16,
 // bf16, Q8_0 and Q4_0 weights, the element-wise ops of Gemma (RMSNorm with
-// (1+w), RoPE, tanh GELU, softmax) and flash-style attention.
+// (1+w), RoPE, tanh GELU, softmax, argmax) and flash-style attention.
 //
 // Every kernel has a pure-Go generic version that is always compiled and is
 // the specification; amd64 builds add AVX2 and AVX-512 (VNNI) assembly

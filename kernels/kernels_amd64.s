@@ -5862,3 +5862,147 @@ lnApplyAVX2_loop:
 lnApplyAVX2_done:
 	VZEROUPPER
 	RET
+
+// func maxNumAVX512(x []float32, m float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·maxNumAVX512(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS m+24(FP), Z0
+	VBROADCASTSS m+24(FP), Z1
+	VBROADCASTSS m+24(FP), Z2
+	VBROADCASTSS m+24(FP), Z3
+	SHRQ         $0x06, CX
+	JZ           maxNumAVX512_reduce
+
+maxNumAVX512_loop:
+	VMOVUPS (AX), Z4
+	VMAXPS  Z0, Z4, Z0
+	VMOVUPS 64(AX), Z4
+	VMAXPS  Z1, Z4, Z1
+	VMOVUPS 128(AX), Z4
+	VMAXPS  Z2, Z4, Z2
+	VMOVUPS 192(AX), Z4
+	VMAXPS  Z3, Z4, Z3
+	ADDQ    $0x00000100, AX
+	DECQ    CX
+	JNZ     maxNumAVX512_loop
+
+maxNumAVX512_reduce:
+	VMAXPS        Z1, Z0, Z0
+	VMAXPS        Z3, Z2, Z2
+	VMAXPS        Z2, Z0, Z0
+	VEXTRACTF32X8 $0x01, Z0, Y1
+	VMAXPS        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VMAXPS        X0, X1, X1
+	VMOVHLPS      X1, X1, X0
+	VMAXPS        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VMAXSS        X0, X1, X1
+	MOVSS         X1, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func maxNumAVX2(x []float32, m float32) float32
+// Requires: AVX, SSE
+TEXT ·maxNumAVX2(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS m+24(FP), Y0
+	VBROADCASTSS m+24(FP), Y1
+	VBROADCASTSS m+24(FP), Y2
+	VBROADCASTSS m+24(FP), Y3
+	SHRQ         $0x05, CX
+	JZ           maxNumAVX2_reduce
+
+maxNumAVX2_loop:
+	VMOVUPS (AX), Y4
+	VMAXPS  Y0, Y4, Y0
+	VMOVUPS 32(AX), Y4
+	VMAXPS  Y1, Y4, Y1
+	VMOVUPS 64(AX), Y4
+	VMAXPS  Y2, Y4, Y2
+	VMOVUPS 96(AX), Y4
+	VMAXPS  Y3, Y4, Y3
+	ADDQ    $0x00000080, AX
+	DECQ    CX
+	JNZ     maxNumAVX2_loop
+
+maxNumAVX2_reduce:
+	VMAXPS       Y1, Y0, Y0
+	VMAXPS       Y3, Y2, Y2
+	VMAXPS       Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	MOVSS        X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func firstEqAVX512(x []float32, v float32) int
+// Requires: AVX, AVX512F
+TEXT ·firstEqAVX512(SB), NOSPLIT, $0-40
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	XORQ         DX, DX
+	SHRQ         $0x04, CX
+	JZ           firstEqAVX512_none
+	VBROADCASTSS v+24(FP), Z0
+
+firstEqAVX512_loop:
+	VCMPPS $0x00, (AX)(DX*4), Z0, K1
+	KMOVW  K1, BX
+	TESTL  BX, BX
+	JNZ    firstEqAVX512_found
+	ADDQ   $0x10, DX
+	DECQ   CX
+	JNZ    firstEqAVX512_loop
+
+firstEqAVX512_none:
+	MOVQ $-1, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+firstEqAVX512_found:
+	BSFL BX, SI
+	ADDQ SI, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func firstEqAVX2(x []float32, v float32) int
+// Requires: AVX
+TEXT ·firstEqAVX2(SB), NOSPLIT, $0-40
+	MOVQ         x_base+0(FP), AX
+	MOVQ         x_len+8(FP), CX
+	XORQ         DX, DX
+	SHRQ         $0x03, CX
+	JZ           firstEqAVX2_none
+	VBROADCASTSS v+24(FP), Y0
+
+firstEqAVX2_loop:
+	VCMPPS    $0x00, (AX)(DX*4), Y0, Y1
+	VMOVMSKPS Y1, BX
+	TESTL     BX, BX
+	JNZ       firstEqAVX2_found
+	ADDQ      $0x08, DX
+	DECQ      CX
+	JNZ       firstEqAVX2_loop
+
+firstEqAVX2_none:
+	MOVQ $-1, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+firstEqAVX2_found:
+	BSFL BX, SI
+	ADDQ SI, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

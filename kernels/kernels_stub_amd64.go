@@ -268,3 +268,23 @@ func sqDevAVX2(x []float32, mean float32) float32
 //
 //go:noescape
 func lnApplyAVX2(dst []float32, x []float32, w []float32, b []float32, mean float32, r float32)
+
+// maxNumAVX512 returns the largest of m and the non-NaN x[i] over whole steps (see argmax.go).
+//
+//go:noescape
+func maxNumAVX512(x []float32, m float32) float32
+
+// maxNumAVX2 returns the largest of m and the non-NaN x[i] over whole steps (see argmax.go).
+//
+//go:noescape
+func maxNumAVX2(x []float32, m float32) float32
+
+// firstEqAVX512 returns the first index i with x[i] == v over whole steps, or -1 (see argmax.go).
+//
+//go:noescape
+func firstEqAVX512(x []float32, v float32) int
+
+// firstEqAVX2 returns the first index i with x[i] == v over whole steps, or -1 (see argmax.go).
+//
+//go:noescape
+func firstEqAVX2(x []float32, v float32) int

@@ -157,3 +157,22 @@ func layerNormAsm(sum func(x []float32) float32, sqDev func(x []float32, mean fl
 		}
 	}
 }
+
+// argmaxAsm is argmaxGeneric with both passes in assembly over whole
+// vector steps (maxNum over step-element steps, firstEq over lanes).
+func argmaxAsm(maxNum func([]float32, float32) float32, first func([]float32, float32) int, lanes int) func([]float32) int {
+	return func(x []float32) int {
+		step := 4 * lanes
+		n := len(x) / step * step
+		m := maxNum(x[:n], x[0])
+		for _, v := range x[n:] {
+			if v > m {
+				m = v
+			}
+		}
+		if i := first(x[:len(x)/lanes*lanes], m); i >= 0 {
+			return i
+		}
+		return len(x)/lanes*lanes + firstEq(x[len(x)/lanes*lanes:], m)
+	}
+}
