@@ -8,7 +8,6 @@ import (
 	"github.com/t5go/t5go/tensor"
 
 	"github.com/klauspost/cpuid/v2"
-	"golang.org/x/sys/unix"
 )
 
 // amxUsable reports whether this CPU has AMX-BF16 and Linux lets this
@@ -21,9 +20,7 @@ func amxUsable() bool {
 	if !cpuid.CPU.Supports(cpuid.AMXTILE, cpuid.AMXBF16) {
 		return false
 	}
-	const archReqXcompPerm, xfeatureXtiledata = 0x1023, 18
-	_, _, errno := unix.Syscall(unix.SYS_ARCH_PRCTL, archReqXcompPerm, xfeatureXtiledata, 0)
-	return errno == 0
+	return requestTiles()
 }
 
 // amxBF16Config is gemmB32x32AMX's tile configuration (LDTILECFG's 64
