@@ -17,7 +17,9 @@ import (
 // last-level cache, so the bytes/s figure is DRAM bandwidth, not cache.
 
 // arenaBytes is the size of the weight rotation; larger than the 300 MiB
-// L3 the VM reports.
+// L3 the VM reports. The arena is in 2 MiB pages where the OS gives them,
+// as the read-bandwidth probe (../shared/peers/limits/membw.c) and the
+// model's mapping (internal/mmap) have theirs.
 const arenaBytes = 1 << 30
 
 var arena []byte
@@ -26,7 +28,7 @@ var arena []byte
 // after another in a 1 GiB arena, with valid scales.
 func coldCopies(typ tensor.Type, k, rows int) []tensor.Tensor {
 	if arena == nil {
-		arena = make([]byte, arenaBytes)
+		arena = hugeBytes(arenaBytes)
 		r := rand.New(rand.NewPCG(1, 1))
 		for i := 0; i < 1<<20; i += 8 {
 			binary.LittleEndian.PutUint64(arena[i:], r.Uint64())

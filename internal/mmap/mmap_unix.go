@@ -36,5 +36,6 @@ func Map(path string) ([]byte, func() error, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("mmap: %w", err)
 	}
+	adviseHuge(data)
 	return data, func() error { return unix.Munmap(data) }, nil
 }
