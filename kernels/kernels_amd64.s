@@ -463,7 +463,7 @@ TEXT ·rowsQ4AVX2(SB), NOSPLIT, $0-128
 	ADDQ         DX, DI
 	MOVQ         DX, R8
 	MOVQ         BX, R9
-	SHLQ         $0x06, R9
+	SHLQ         $0x05, R9
 	ADDQ         DX, R9
 	CMPQ         R9, DI
 	CMOVQHI      DI, R9
@@ -483,7 +483,7 @@ rowsQ4AVX2_group:
 	MOVQ   xd_len+88(FP), R13
 	VXORPS Y4, Y4, Y4
 	MOVQ   BX, R14
-	SHLQ   $0x06, R14
+	SHLQ   $0x05, R14
 	ADDQ   DX, R14
 	TESTQ  R13, R13
 	JZ     rowsQ4AVX2_store
@@ -605,7 +605,7 @@ TEXT ·rowsQ4VNNI(SB), NOSPLIT, $0-128
 	ADDQ         DX, DI
 	MOVQ         DX, R8
 	MOVQ         BX, R9
-	SHLQ         $0x06, R9
+	SHLQ         $0x05, R9
 	ADDQ         DX, R9
 	CMPQ         R9, DI
 	CMOVQHI      DI, R9
@@ -625,7 +625,7 @@ rowsQ4VNNI_group:
 	MOVQ   xd_len+88(FP), R13
 	VXORPS Y8, Y8, Y8
 	MOVQ   BX, R14
-	SHLQ   $0x06, R14
+	SHLQ   $0x05, R14
 	ADDQ   DX, R14
 	TESTQ  R13, R13
 	JZ     rowsQ4VNNI_store
@@ -1370,7 +1370,7 @@ TEXT ·rowsQ4VBMI(SB), NOSPLIT, $0-128
 	ADDQ         DX, DI
 	MOVQ         DX, R8
 	MOVQ         BX, R9
-	SHLQ         $0x06, R9
+	SHLQ         $0x05, R9
 	ADDQ         DX, R9
 	CMPQ         R9, DI
 	CMOVQHI      DI, R9
@@ -1390,7 +1390,7 @@ rowsQ4VBMI_group:
 	MOVQ   xd_len+88(FP), R13
 	VXORPS Y19, Y19, Y19
 	MOVQ   BX, R14
-	SHLQ   $0x06, R14
+	SHLQ   $0x05, R14
 	ADDQ   DX, R14
 	SUBQ   $0x04, R13
 	JB     rowsQ4VBMI_tail
