@@ -113,5 +113,4 @@ func firstEq(name string, lanes int) {
 	Store(i, ReturnIndex(0))
 	VZEROUPPER()
 	RET()
-
 }
