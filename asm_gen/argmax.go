@@ -48,22 +48,7 @@ func maxNum(name string, vec func() VecVirtual, lanes int) {
 	VMAXPS(acc[1], acc[0], acc[0])
 	VMAXPS(acc[3], acc[2], acc[2])
 	VMAXPS(acc[2], acc[0], acc[0])
-	v := acc[0]
-	if lanes == 16 {
-		hi := YMM()
-		VEXTRACTF32X8(U8(1), v, hi)
-		VMAXPS(hi, v.AsY(), hi)
-		v = hi
-	}
-	x := v.AsX().(VecVirtual)
-	hi := XMM()
-	VEXTRACTF128(U8(1), v, hi)
-	VMAXPS(hi, x, x)
-	t := XMM()
-	VMOVHLPS(x, x, t)
-	VMAXPS(t, x, x)
-	VMOVSHDUP(x, t)
-	VMAXSS(t, x, x)
+	x := reduceLanes(acc[0], lanes, VMAXPS, VMAXSS)
 	Store(x, ReturnIndex(0))
 	VZEROUPPER()
 	RET()

@@ -50,11 +50,15 @@ func dot(name string, unroll int, vec func() VecVirtual, lanes int) {
 }
 
 // reduceFloat adds the lanes of v into the low lane of the returned XMM.
-func reduceFloat(v VecVirtual, lanes int) VecVirtual {
+func reduceFloat(v VecVirtual, lanes int) VecVirtual { return reduceLanes(v, lanes, VADDPS, VADDSS) }
+
+// reduceLanes folds the lanes of v into the low lane of the returned XMM
+// with op (packed) and opSS (the last, scalar step): halves, then quarters.
+func reduceLanes(v VecVirtual, lanes int, op, opSS func(...Op)) VecVirtual {
 	if lanes == 16 {
 		hi := YMM()
 		VEXTRACTF32X8(U8(1), v, hi)
-		VADDPS(hi, v.AsY(), hi)
+		op(hi, v.AsY(), hi)
 		v = hi
 		lanes = 8
 	}
@@ -62,13 +66,13 @@ func reduceFloat(v VecVirtual, lanes int) VecVirtual {
 	if lanes == 8 {
 		hi := XMM()
 		VEXTRACTF128(U8(1), v, hi)
-		VADDPS(hi, x, x)
+		op(hi, x, x)
 	}
 	t := XMM()
 	VMOVHLPS(x, x, t)
-	VADDPS(t, x, x)
+	op(t, x, x)
 	VMOVSHDUP(x, t)
-	VADDSS(t, x, x)
+	opSS(t, x, x)
 	return x
 }
 

@@ -18,7 +18,7 @@ import (
 
 // arenaBytes is the size of the weight rotation; larger than the 300 MiB
 // L3 the VM reports. The arena is in 2 MiB pages where the OS gives them,
-// as the read-bandwidth probe (../shared/peers/limits/membw.c) and the
+// as the peers' read-bandwidth probe (membw) and the
 // model's mapping (internal/mmap) have theirs.
 const arenaBytes = 1 << 30
 
