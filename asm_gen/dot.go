@@ -52,6 +52,17 @@ func dot(name string, unroll int, vec func() VecVirtual, lanes int) {
 // reduceFloat adds the lanes of v into the low lane of the returned XMM.
 func reduceFloat(v VecVirtual, lanes int) VecVirtual { return reduceLanes(v, lanes, VADDPS, VADDSS) }
 
+// foldTree combines acc (a power of two long) pairwise with op into
+// acc[0]: for four, (0 op 1) op (2 op 3).
+func foldTree(acc []VecVirtual, op func(...Op)) VecVirtual {
+	for step := 1; step < len(acc); step *= 2 {
+		for i := 0; i+step < len(acc); i += 2 * step {
+			op(acc[i+step], acc[i], acc[i])
+		}
+	}
+	return acc[0]
+}
+
 // reduceLanes folds the lanes of v into the low lane of the returned XMM
 // with op (packed) and opSS (the last, scalar step): halves, then quarters.
 func reduceLanes(v VecVirtual, lanes int, op, opSS func(...Op)) VecVirtual {

@@ -64,10 +64,7 @@ func reduceKernel(name string, dev bool, vec func() VecVirtual, lanes int) {
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
 	Label(name + "_reduce")
-	VADDPS(acc[1], acc[0], acc[0])
-	VADDPS(acc[3], acc[2], acc[2])
-	VADDPS(acc[2], acc[0], acc[0])
-	Store(reduceFloat(acc[0], lanes), ReturnIndex(0))
+	Store(reduceFloat(foldTree(acc, VADDPS), lanes), ReturnIndex(0))
 	VZEROUPPER()
 	RET()
 }
