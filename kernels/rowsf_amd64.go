@@ -170,9 +170,10 @@ func argmaxAsm(maxNum func([]float32, float32) float32, first func([]float32, fl
 				m = v
 			}
 		}
-		if i := first(x[:len(x)/lanes*lanes], m); i >= 0 {
+		whole := len(x) / lanes * lanes
+		if i := first(x[:whole], m); i >= 0 {
 			return i
 		}
-		return len(x)/lanes*lanes + firstEq(x[len(x)/lanes*lanes:], m)
+		return whole + firstEq(x[whole:], m)
 	}
 }
