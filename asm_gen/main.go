@@ -21,6 +21,7 @@ func main() {
 	dotKernels()
 	rowsQ8Kernels()
 	rowsQ4Kernels()
+	rowsQ4XKernel()
 	gemmQKernels()
 	gemmBAMXKernel()
 	amxPeakKernel()

@@ -46,7 +46,7 @@ func (w work) seconds(p Peaks) float64 {
 func product(t tensor.Tensor, n int) work {
 	ops := 2 * float64(t.Shape[0]) * float64(t.Rows()) * float64(n)
 	w := work{bytes: float64(len(t.Data))}
-	if t.Type == tensor.Q8_0 || t.Type == tensor.Q4_0 {
+	if b := t.Type.Base(); b == tensor.Q8_0 || b == tensor.Q4_0 {
 		w.intOps = ops
 	} else {
 		w.floatOps = ops

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/t5go/t5go/gguf"
-	"github.com/t5go/t5go/quant"
 	"github.com/t5go/t5go/t5gemma"
 	"github.com/t5go/t5go/tensor"
 	"github.com/t5go/t5go/tokenizer"
@@ -130,7 +129,7 @@ func usableSynthetic(path string, c *t5gemma.Config, typ tensor.Type) bool {
 		return false
 	}
 	defer m.Close()
-	return m.Enc.Layers[0].Q.Type == quant.Fallback(typ, c.Hidden) && m.Config.Hidden == c.Hidden && m.Config.Enc.Layers == c.Enc.Layers &&
+	return m.Enc.Layers[0].Q.Type == t5gemma.TextMatrixType(typ, c.Hidden) && m.Config.Hidden == c.Hidden && m.Config.Enc.Layers == c.Enc.Layers &&
 		m.Config.Dec.Layers == c.Dec.Layers && m.Config.Enc.FFN == c.Enc.FFN && m.Config.Vocab == c.Vocab &&
 		(m.Config.Vision == nil) == (c.Vision == nil)
 }

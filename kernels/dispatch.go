@@ -16,6 +16,7 @@ type table struct {
 
 	rowsQ8   rowsQFunc
 	rowsQ4   rowsQFunc
+	rowsQ4X  rowsQXFunc // Q4_0X32 panels
 	rowsF32  rowsF32Func
 	rowsF16  rowsF16Func
 	rowsBF16 rowsF16Func
@@ -53,6 +54,7 @@ var genericTable = table{
 	features:  "pure Go",
 	rowsQ8:    rowsQ8Generic,
 	rowsQ4:    rowsQ4Generic,
+	rowsQ4X:   rowsQ4XGeneric,
 	rowsF32:   rowsF32Generic,
 	rowsF16:   rowsF16Generic,
 	rowsBF16:  rowsBF16Generic,

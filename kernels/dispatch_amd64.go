@@ -40,6 +40,7 @@ var avx2Table = table{
 	features:  "avx2+fma+f16c",
 	rowsQ8:    rowsQAsm(rowsQ8AVX2, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18),
+	rowsQ4X:   viaPlainQ4(rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18)),
 	rowsF32:   rowsF32Asm(rowsF32AVX2, dotAsm(dotAVX2, 32), 16),
 	rowsF16:   rowsF16Asm(rowsF16AVX2, rowsF16Generic, 16),
 	rowsBF16:  rowsF16Asm(rowsBF16AVX2, rowsBF16Generic, 16),
@@ -68,6 +69,7 @@ var avx512Table = table{
 	features:  "avx512f+bw+vl+vnni",
 	rowsQ8:    rowsQAsm(rowsQ8VNNI, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4VNNI, rowsQ4Generic, 18),
+	rowsQ4X:   rowsQ4XAsm(rowsQ4XVNNI),
 	rowsF32:   rowsF32Asm(rowsF32AVX512, dotAsm(dotAVX512, 64), 32),
 	rowsF16:   rowsF16Asm(rowsF16AVX512, rowsF16Generic, 32),
 	rowsBF16:  rowsF16Asm(rowsBF16AVX512, rowsBF16Generic, 32),
@@ -180,6 +182,23 @@ func rowsQAsm(kern, gen rowsQFunc, blk int) rowsQFunc {
 		if n < len(y) {
 			gen(y[n:], w[n*wstride:], wstride, xq, xd, xs)
 		}
+	}
+}
+
+// rowsQ4XAsm runs a panel kernel after checking the bounds the assembly
+// trusts; with no blocks every row is 0.
+func rowsQ4XAsm(kern rowsQXFunc) rowsQXFunc {
+	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
+		nb := len(xd)
+		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)/xRows*nb*xBlock {
+			panic(fmt.Sprintf("kernels: panel kernel bounds: %d rows of %d blocks, w %d xq %d xs %d",
+				len(y), nb, len(w), len(xq), len(xs)))
+		}
+		if nb == 0 {
+			clear(y)
+			return
+		}
+		kern(y, w, xq, xd, xs)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/t5go/t5go/tensor"
 )
 
 // The quantized matrix × matrix path (prefill, batches): weights are
@@ -126,14 +128,18 @@ func packQ32(dst []byte, w []byte, rb, nb int, q4 bool) {
 
 // gemmQ runs the tile kernel over rows [lo, hi) (a multiple of 32) and all
 // tokens, writing y[t*rows+r]. scratch is the worker's panel buffer.
-func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, q4 bool, p *qPanel, s *workerScratch, lo, hi int) {
+func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, s *workerScratch, lo, hi int) {
 	nb := p.nb
 	s.panel = grow(s.panel, nb*gemmPanel)
 	if len(p.px) < p.tiles*nb*gemmActBlock || len(p.xd) < p.tiles*nb*gemmToks || len(p.xc) < p.tiles*nb*gemmToks {
 		panic(fmt.Sprintf("kernels: gemmQ panel too short for %d tiles of %d blocks", p.tiles, nb))
 	}
 	for r0 := lo; r0+gemmRows <= hi; r0 += gemmRows {
-		impl.packQ(s.panel, w[r0*rb:], rb, nb, q4)
+		if typ == tensor.Q4_0X32 { // r0 is a multiple of 32: a whole panel
+			packQ32X(s.panel, w[r0*rb:], nb)
+		} else {
+			impl.packQ(s.panel, w[r0*rb:], rb, nb, typ == tensor.Q4_0)
+		}
 		for b0 := 0; b0 < nb; b0 += gemmKBlocks {
 			b1 := min(b0+gemmKBlocks, nb)
 			accum := min(b0, 1)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/t5go/t5go/quant"
 	"github.com/t5go/t5go/tensor"
 )
 
@@ -53,9 +54,14 @@ func makeWeights(r *rand.Rand, typ tensor.Type, k, rows int) (tensor.Tensor, []f
 		for b := 0; b < len(f)/qk; b++ {
 			quantBlockQ8(w.Data[b*34:b*34+34], f[b*qk:b*qk+qk], deq[b*qk:b*qk+qk])
 		}
-	case tensor.Q4_0:
+	case tensor.Q4_0, tensor.Q4_0X32:
 		for b := 0; b < len(f)/qk; b++ {
 			quantBlockQ4(w.Data[b*18:b*18+18], f[b*qk:b*qk+qk], deq[b*qk:b*qk+qk])
+		}
+		if typ == tensor.Q4_0X32 {
+			plain := w.Data
+			w.Data = make([]byte, len(plain))
+			quant.InterleaveQ4_0(w.Data, plain, rows, k)
 		}
 	}
 	return w, deq

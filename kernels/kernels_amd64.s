@@ -1654,6 +1654,145 @@ rowsQ4VBMI_done:
 	VZEROUPPER
 	RET
 
+// func rowsQ4XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VNNI, CMOV, MMX+
+TEXT ·rowsQ4XVNNI(SB), NOSPLIT, $0-120
+	MOVQ         y_base+0(FP), AX
+	MOVQ         y_len+8(FP), CX
+	SHRQ         $0x05, CX
+	JZ           rowsQ4XVNNI_done
+	MOVQ         w_base+24(FP), DX
+	MOVL         $0x0f0f0f0f, BX
+	VMOVD        BX, X0
+	VPBROADCASTD X0, Y0
+	VPBROADCASTD X0, Z0
+	MOVQ         CX, BX
+	MOVQ         xd_len+80(FP), SI
+	IMULQ        SI, BX
+	LEAQ         (BX)(BX*8), BX
+	SHLQ         $0x06, BX
+	ADDQ         DX, BX
+	MOVQ         DX, SI
+	LEAQ         16384(DX), DI
+	CMPQ         DI, BX
+	CMOVQHI      BX, DI
+
+rowsQ4XVNNI_lead:
+	CMPQ       SI, DI
+	JAE        rowsQ4XVNNI_leaddone
+	PREFETCHT1 (SI)
+	ADDQ       $0x40, SI
+	JMP        rowsQ4XVNNI_lead
+
+rowsQ4XVNNI_leaddone:
+	LEAQ 16384(DX), SI
+
+rowsQ4XVNNI_panel:
+	MOVQ   xq_base+48(FP), DI
+	MOVQ   xd_base+72(FP), R8
+	MOVQ   xs_base+96(FP), R9
+	MOVQ   xd_len+80(FP), R10
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+
+rowsQ4XVNNI_block:
+	CMPQ       SI, BX
+	JAE        rowsQ4XVNNI_nopf
+	PREFETCHT1 (SI)
+	PREFETCHT1 64(SI)
+	PREFETCHT1 128(SI)
+	PREFETCHT1 192(SI)
+	PREFETCHT1 256(SI)
+	PREFETCHT1 320(SI)
+	PREFETCHT1 384(SI)
+	PREFETCHT1 448(SI)
+	PREFETCHT1 512(SI)
+
+rowsQ4XVNNI_nopf:
+	ADDQ $0x00000240, SI
+
+	// int32 sums per row: lo[h] of the low nibbles, hi[h] of 16·high
+	VPXORD        Z3, Z3, Z3
+	VPXORD        Z5, Z5, Z5
+	VPXORD        Z4, Z4, Z4
+	VPXORD        Z6, Z6, Z6
+	VMOVDQU64     64(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST (DI), Z8, Z3
+	VPDPBUSD.BCST 16(DI), Z7, Z5
+	VMOVDQU64     128(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST (DI), Z8, Z4
+	VPDPBUSD.BCST 16(DI), Z7, Z6
+	VMOVDQU64     192(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST 4(DI), Z8, Z3
+	VPDPBUSD.BCST 20(DI), Z7, Z5
+	VMOVDQU64     256(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST 4(DI), Z8, Z4
+	VPDPBUSD.BCST 20(DI), Z7, Z6
+	VMOVDQU64     320(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST 8(DI), Z8, Z3
+	VPDPBUSD.BCST 24(DI), Z7, Z5
+	VMOVDQU64     384(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST 8(DI), Z8, Z4
+	VPDPBUSD.BCST 24(DI), Z7, Z6
+	VMOVDQU64     448(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST 12(DI), Z8, Z3
+	VPDPBUSD.BCST 28(DI), Z7, Z5
+	VMOVDQU64     512(DX), Z7
+	VPANDD        Z0, Z7, Z8
+	VPANDND       Z7, Z0, Z7
+	VPDPBUSD.BCST 12(DI), Z8, Z4
+	VPDPBUSD.BCST 28(DI), Z7, Z6
+
+	// isum = lo + hi/16 - 8·Σx; acc += float32(isum) * (dw*dx)
+	VPBROADCASTD (R9), Z7
+	VPSLLD       $0x03, Z7, Z7
+	VBROADCASTSS (R8), Z8
+	VPSRAD       $0x04, Z5, Z5
+	VPADDD       Z5, Z3, Z3
+	VPSUBD       Z7, Z3, Z3
+	VCVTPH2PS    (DX), Z9
+	VMULPS       Z8, Z9, Z9
+	VCVTDQ2PS    Z3, Z3
+	VMULPS       Z9, Z3, Z3
+	VADDPS       Z3, Z1, Z1
+	VPSRAD       $0x04, Z6, Z6
+	VPADDD       Z6, Z4, Z4
+	VPSUBD       Z7, Z4, Z4
+	VCVTPH2PS    32(DX), Z7
+	VMULPS       Z8, Z7, Z7
+	VCVTDQ2PS    Z4, Z4
+	VMULPS       Z7, Z4, Z4
+	VADDPS       Z4, Z2, Z2
+	ADDQ         $0x00000240, DX
+	ADDQ         $0x20, DI
+	ADDQ         $0x04, R8
+	ADDQ         $0x04, R9
+	DECQ         R10
+	JNZ          rowsQ4XVNNI_block
+	VMOVUPS      Z1, (AX)
+	VMOVUPS      Z2, 64(AX)
+	ADDQ         $0x80, AX
+	DECQ         CX
+	JNZ          rowsQ4XVNNI_panel
+
+rowsQ4XVNNI_done:
+	VZEROUPPER
+	RET
+
 // func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VNNI
 TEXT ·gemmQ32x6VNNI(SB), NOSPLIT, $0-144

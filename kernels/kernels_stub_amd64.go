@@ -39,6 +39,11 @@ func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 //go:noescape
 func rowsQ4VBMI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
+// rowsQ4XVNNI computes whole 32-row panels of a Q4_0X32 matrix-vector product (see qrows_x32.go).
+//
+//go:noescape
+func rowsQ4XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
 // gemmQ32x6VNNI computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).
 //
 //go:noescape

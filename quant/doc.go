@@ -8,6 +8,10 @@
 //	Q4_0: 32 values in 18 bytes: d fp16, qs[16] nibbles;     w[j] = d·((qs[j]&15)−8),
 //	                                                          w[j+16] = d·((qs[j]>>4)−8)
 //
+// Q4_0X32 (t5go's own) holds the same blocks as Q4_0 with 32 rows
+// interleaved for the matrix × vector kernels: see tensor.Q4_0X32Layout,
+// InterleaveQ4_0 and RowQ4_0.
+//
 // Quantization is byte-identical to the reference quantizer of the Python
 // gguf package (gguf-py gguf/quants.py, which llama.cpp's converter uses),
 // not to ggml's C quantizer; the golden test in testdata checks this. Both

@@ -11,6 +11,9 @@ import (
 // Quantize encodes src as type t into dst. len(src) must be a multiple of
 // t.BlockSize() and len(dst) must equal t.RowBytes(len(src)).
 func Quantize(t tensor.Type, dst []byte, src []float32) error {
+	if t.Interleaved() {
+		return fmt.Errorf("quant: %v interleaves rows: use QuantizeMatrix", t)
+	}
 	if err := checkSizes(t, len(dst), len(src)); err != nil {
 		return err
 	}
@@ -40,6 +43,9 @@ func Quantize(t tensor.Type, dst []byte, src []float32) error {
 func Dequantize(t tensor.Type, dst []float32, src []byte) error {
 	if !t.Known() {
 		return fmt.Errorf("quant: unsupported type %v", t)
+	}
+	if t.Interleaved() {
+		return fmt.Errorf("quant: %v interleaves rows: use DequantizeMatrix", t)
 	}
 	if len(src)%t.BlockBytes() != 0 {
 		return fmt.Errorf("quant: %v: source has %d bytes, not a multiple of the %d-byte block",

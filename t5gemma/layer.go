@@ -21,7 +21,7 @@ func (st *State) embed(dst []float32, id int32) {
 		return
 	}
 	// Quantized rows dequantize exactly as the LM head reads them.
-	_ = quant.Dequantize(m.Embd.Type, dst, m.Embd.Row(int(id)))
+	_ = quant.DequantizeRow(m.Embd, dst, int(id))
 	scale := st.cfg.EmbedScale()
 	for i := range dst {
 		dst[i] *= scale

@@ -71,14 +71,14 @@ func WriteSynthetic(out io.Writer, c *Config, opt SynthOptions) error {
 		case s.Kind == kindEmbedding || s.Kind == kindPosTable:
 			std = float32(0.5 / math.Sqrt(float64(k)))
 		}
-		chunk := max(1, (1<<18)/k)
+		chunk := quantChunk(1<<18, k)
 		f := make([]float32, min(chunk, rows)*k)
 		buf := make([]byte, types[i].RowBytes(k)*min(chunk, rows))
 		for r := 0; r < rows; r += chunk {
 			m := min(chunk, rows-r)
 			fill(f[:m*k], std, rng)
 			b := buf[:types[i].RowBytes(k)*m]
-			if err := quant.Quantize(types[i], b, f[:m*k]); err != nil {
+			if err := quant.QuantizeMatrix(types[i], b, f[:m*k], k); err != nil {
 				return err
 			}
 			if err := w.Write(s.Name, b); err != nil {

@@ -29,8 +29,12 @@ func (t Tensor) Rows() int {
 	return t.Elements() / t.Shape[0]
 }
 
-// Row returns the bytes of row i.
+// Row returns the bytes of row i. An interleaved type's rows are not
+// contiguous (quant.DequantizeRow reads them); asking panics.
 func (t Tensor) Row(i int) []byte {
+	if t.Type.Interleaved() {
+		panic(fmt.Sprintf("tensor: Row of %q: type %v interleaves rows", t.Name, t.Type))
+	}
 	rb := t.Type.RowBytes(t.Shape[0])
 	return t.Data[i*rb : (i+1)*rb]
 }

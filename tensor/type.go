@@ -14,7 +14,21 @@ const (
 	Q4_0 Type = 2
 	Q8_0 Type = 8
 	BF16 Type = 30
+
+	// Q4_0X32 holds Q4_0 blocks with 32 rows interleaved (t5go's own id,
+	// above ggml's range; see Q4_0X32Layout).
+	Q4_0X32 Type = 1002
 )
+
+// Q4_0X32Layout: the first rows/32·32 rows form panels of 32 rows, one after
+// another; the rows%32 left over follow in plain Q4_0 rows. A panel holds,
+// for each of the k/32 blocks in order, 576 bytes: the 32 rows' fp16 scales
+// (64 bytes, row order), then for j = 0..3 the 32 rows' Q4_0 quant bytes
+// 4j..4j+3 (4 bytes per row, row order; 128 bytes per j). So a 64-byte
+// vector load gives 16 rows' four consecutive bytes, one row per 32-bit
+// lane: the matrix × vector kernel needs no horizontal sums. A panel is
+// byte for byte as large as its 32 Q4_0 rows.
+const Q4_0X32Layout = "panels of 32 rows: per block 32 fp16 scales, then 4 × (32 rows × 4 quant bytes)"
 
 // traits is ggml's per-type table: how many elements one block holds and
 // how many bytes it takes.
@@ -30,6 +44,8 @@ var table = map[Type]traits{
 	BF16: {"bf16", 1, 2},
 	Q8_0: {"q8_0", 32, 34}, // fp16 scale + 32 int8
 	Q4_0: {"q4_0", 32, 18}, // fp16 scale + 16 bytes of nibbles
+	// Per row as Q4_0, but rows are interleaved: see Q4_0X32Layout.
+	Q4_0X32: {"q4_0x32", 32, 18},
 }
 
 // Known reports whether t5go supports type t.
@@ -50,8 +66,21 @@ func (t Type) BlockSize() int { return table[t].blockSize }
 func (t Type) BlockBytes() int { return table[t].blockBytes }
 
 // RowBytes is the size of a row of n elements; n must be a multiple of the
-// block size.
+// block size. (A Q4_0X32 tensor's rows are interleaved, so row i does not
+// start at i·RowBytes; its total size is still rows·RowBytes.)
 func (t Type) RowBytes(n int) int { return n / t.BlockSize() * t.BlockBytes() }
+
+// Interleaved reports whether t stores rows interleaved in panels, so that
+// a row is not a contiguous byte range.
+func (t Type) Interleaved() bool { return t == Q4_0X32 }
+
+// Base is the type whose blocks t stores: Q4_0 for Q4_0X32, else t.
+func (t Type) Base() Type {
+	if t == Q4_0X32 {
+		return Q4_0
+	}
+	return t
+}
 
 // ParseType maps a name such as "q4_0" to its Type.
 func ParseType(name string) (Type, error) {
