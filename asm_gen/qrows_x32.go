@@ -6,45 +6,59 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// rowsQ4XVNNI is the matrix × vector kernel over Q4_0X32 panels (32 rows
-// interleaved, tensor.Q4_0X32Layout); twin: rowsQ4XGeneric.
+// rowsQ8XVNNI and rowsQ4XVNNI are the matrix × vector kernels over X32
+// panels (32 rows interleaved, tensor.X32Layout); twins: rowsQ8XGeneric,
+// rowsQ4XGeneric.
 //
 //	func rowsQ4XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
 //
 // len(y)/32 panels of len(xd) blocks. A 64-byte load is 16 rows' next four
 // quant bytes, one row per int32 lane, so VPDPBUSD against four activations
 // broadcast from memory leaves each row's partial sum in its own lane: no
-// horizontal sums, no gathers. Low nibbles are v&15; high nibbles stay in
-// place (v&0xf0 = 16·hi) and their sums are divided by 16 once per block
-// with an exact arithmetic shift (every term is a multiple of 16), which
-// saves a shift per load. Per row and block, as rowsQ4Generic:
-// acc += float32(isum) * (dw*dx), isum = Σlo·x + Σhi·x − 8·Σx.
-// xLead is how far ahead of its loads rowsQ4XVNNI prefetches.
+// horizontal sums, no gathers. Q8_0 bytes become unsigned as w^0x80 = w+128.
+// Q4_0 low nibbles are v&15; high nibbles stay in place (v&0xf0 = 16·hi)
+// and their sums are divided by 16 once per block with an exact arithmetic
+// shift (every term is a multiple of 16), which saves a shift per load. Per
+// row and block, as the plain generic kernels: acc += float32(isum) *
+// (dw*dx), isum = Σw·x, computed as Σu·x − off·Σx (off 128 or 8).
+
+// xLead is how far ahead of its loads a panel kernel prefetches.
 const xLead = 16 << 10
 
-func rowsQ4XKernel() {
-	const name = "rowsQ4XVNNI"
+func rowsQXKernels() {
+	rowsQXKernel("rowsQ8XVNNI", false)
+	rowsQXKernel("rowsQ4XVNNI", true)
+}
+
+func rowsQXKernel(name string, q4 bool) {
+	groups, blk := 8, 32*34 // quant groups per block, bytes per block of a panel
+	if q4 {
+		groups, blk = 4, 32*18
+	}
 	TEXT(name, NOSPLIT, "func(y []float32, w []byte, xq []int8, xd []float32, xs []int32)")
 	Pragma("noescape")
-	Doc(name + " computes whole 32-row panels of a Q4_0X32 matrix-vector product (see qrows_x32.go).")
+	Doc(name + " computes whole 32-row panels of an X32 matrix-vector product (see qrows_x32.go).")
 	yp := Load(Param("y").Base(), GP64())
 	np := Load(Param("y").Len(), GP64())
 	SHRQ(U8(5), np)
 	JZ(LabelRef(name + "_done"))
 	wp := Load(Param("w").Base(), GP64())
-	m := ZMM()
-	VPBROADCASTD(bcastConst(0x0f0f0f0f).AsX(), m)
+	m := ZMM() // Q4: the low-nibble mask; Q8: the sign bit
+	if q4 {
+		VPBROADCASTD(bcastConst(0x0f0f0f0f).AsX(), m)
+	} else {
+		VPBROADCASTD(bcastConst(0x80808080).AsX(), m)
+	}
 
 	// Software prefetch runs xLead bytes ahead of the loads, to L2, and
 	// stops at end (this call's panels; past them lie another thread's
 	// rows). The hardware prefetcher alone left a one-thread stream at
-	// 9-10 GB/s where the prefetching Q4_0 kernel reached 11-12. The
+	// 9-10 GB/s where the prefetching plain Q4_0 kernel reached 11-12. The
 	// first xLead bytes are requested before the loop.
 	end, pf := GP64(), GP64()
 	MOVQ(np, end)
 	IMULQ(Load(Param("xd").Len(), GP64()), end)
-	LEAQ(Mem{Base: end, Index: end, Scale: 8}, end) // ·9
-	SHLQ(U8(6), end)                                // ·64: panels·blocks·576
+	IMUL3Q(U32(blk), end, end) // panels·blocks·bytes
 	ADDQ(wp, end)
 	{
 		lim := GP64()
@@ -75,44 +89,58 @@ func rowsQ4XKernel() {
 	Label(name + "_block")
 	CMPQ(pf, end)
 	JAE(LabelRef(name + "_nopf"))
-	for off := 0; off < 576; off += 64 {
+	for off := 0; off < blk; off += 64 {
 		PREFETCHT1(Mem{Base: pf}.Offset(off))
 	}
 	Label(name + "_nopf")
-	ADDQ(U32(576), pf)
-	Comment("int32 sums per row: lo[h] of the low nibbles, hi[h] of 16·high")
-	lo, hi := []VecVirtual{ZMM(), ZMM()}, []VecVirtual{ZMM(), ZMM()}
+	ADDQ(U32(blk), pf)
+	// s[h][0], s[h][1]: two int32 sums per half, so no chain is more than
+	// four VPDPBUSD long. Q4: [0] the low nibbles, [1] 16·the high ones.
+	s := [2][2]VecVirtual{{ZMM(), ZMM()}, {ZMM(), ZMM()}}
 	for h := range 2 {
-		VPXORD(lo[h], lo[h], lo[h])
-		VPXORD(hi[h], hi[h], hi[h])
+		VPXORD(s[h][0], s[h][0], s[h][0])
+		VPXORD(s[h][1], s[h][1], s[h][1])
 	}
-	for j := range 4 {
+	for j := range groups {
 		for h := range 2 {
-			v, l := ZMM(), ZMM()
+			v := ZMM()
 			VMOVDQU64(Mem{Base: wp}.Offset(64+128*j+64*h), v)
-			VPANDD(m, v, l)
-			VPANDND(v, m, v) // v &^ 15
-			vpdpbusd(Mem{Base: xp}.Offset(4*j), l, lo[h], true)
-			vpdpbusd(Mem{Base: xp}.Offset(16+4*j), v, hi[h], true)
+			if q4 {
+				l := ZMM()
+				VPANDD(m, v, l)
+				VPANDND(v, m, v) // v &^ 15
+				vpdpbusd(Mem{Base: xp}.Offset(4*j), l, s[h][0], true)
+				vpdpbusd(Mem{Base: xp}.Offset(16+4*j), v, s[h][1], true)
+			} else {
+				VPXORD(m, v, v)
+				vpdpbusd(Mem{Base: xp}.Offset(4*j), v, s[h][j%2], true)
+			}
 		}
 	}
-	Comment("isum = lo + hi/16 - 8·Σx; acc += float32(isum) * (dw*dx)")
+	Comment("isum = the sums less off·Σx; acc += float32(isum) * (dw*dx)")
 	off, dx := ZMM(), ZMM()
 	VPBROADCASTD(Mem{Base: sp}, off)
-	VPSLLD(U8(3), off, off)
+	if q4 {
+		VPSLLD(U8(3), off, off)
+	} else {
+		VPSLLD(U8(7), off, off)
+	}
 	VBROADCASTSS(Mem{Base: dp}, dx)
 	for h := range 2 {
-		VPSRAD(U8(4), hi[h], hi[h])
-		VPADDD(hi[h], lo[h], lo[h])
-		VPSUBD(off, lo[h], lo[h])
-		s := ZMM()
-		VCVTPH2PS(Mem{Base: wp}.Offset(32*h), s)
-		VMULPS(dx, s, s)
-		VCVTDQ2PS(lo[h], lo[h])
-		VMULPS(s, lo[h], lo[h])
-		VADDPS(lo[h], acc[h], acc[h])
+		isum := s[h][0]
+		if q4 {
+			VPSRAD(U8(4), s[h][1], s[h][1])
+		}
+		VPADDD(s[h][1], isum, isum)
+		VPSUBD(off, isum, isum)
+		d := ZMM()
+		VCVTPH2PS(Mem{Base: wp}.Offset(32*h), d)
+		VMULPS(dx, d, d)
+		VCVTDQ2PS(isum, isum)
+		VMULPS(d, isum, isum)
+		VADDPS(isum, acc[h], acc[h])
 	}
-	ADDQ(U32(576), wp)
+	ADDQ(U32(blk), wp)
 	ADDQ(U8(32), xp)
 	ADDQ(U8(4), dp)
 	ADDQ(U8(4), sp)
@@ -125,6 +153,67 @@ func rowsQ4XKernel() {
 	DECQ(np)
 	JNZ(LabelRef(name + "_panel"))
 
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// packQ8XAVX512 and packQ4XAVX512 pack nb blocks of an X32 panel for the
+// tile kernel; twin: packQ32X. The panel's groups are already rows in
+// lanes, so the packer only converts the scales to float32 and flips the
+// Q8_0 sign bits or splits the Q4_0 nibbles: no transpose.
+//
+//	func packQ4XAVX512(dst []byte, w []byte, nb int)
+func packQXKernels() {
+	packQXKernel("packQ8XAVX512", false)
+	packQXKernel("packQ4XAVX512", true)
+}
+
+func packQXKernel(name string, q4 bool) {
+	groups, blk := 8, 32*34
+	if q4 {
+		groups, blk = 4, 32*18
+	}
+	TEXT(name, NOSPLIT, "func(dst []byte, w []byte, nb int)")
+	Pragma("noescape")
+	Doc(name + " packs nb blocks of an X32 panel for the tile kernel (see qrows_x32.go).")
+	dp := Load(Param("dst").Base(), GP64())
+	wp := Load(Param("w").Base(), GP64())
+	nb := Load(Param("nb"), GP64())
+	TESTQ(nb, nb)
+	JZ(LabelRef(name + "_done"))
+	m := ZMM()
+	if q4 {
+		VPBROADCASTD(bcastConst(0x0f0f0f0f).AsX(), m)
+	} else {
+		VPBROADCASTD(bcastConst(0x80808080).AsX(), m)
+	}
+	Label(name + "_block")
+	for h := range 2 {
+		d := ZMM()
+		VCVTPH2PS(Mem{Base: wp}.Offset(32*h), d)
+		VMOVUPS(d, Mem{Base: dp}.Offset(64*h))
+	}
+	for j := range groups {
+		for h := range 2 {
+			v := ZMM()
+			VMOVDQU64(Mem{Base: wp}.Offset(64+128*j+64*h), v)
+			if q4 {
+				hi := ZMM()
+				VPSRLW(U8(4), v, hi)
+				VPANDD(m, v, v)
+				VPANDD(m, hi, hi)
+				VMOVDQU64(hi, Mem{Base: dp}.Offset(128+128*(j+4)+64*h))
+			} else {
+				VPXORD(m, v, v)
+			}
+			VMOVDQU64(v, Mem{Base: dp}.Offset(128+128*j+64*h))
+		}
+	}
+	ADDQ(U32(blk), wp)
+	ADDQ(U32(128+8*128), dp)
+	DECQ(nb)
+	JNZ(LabelRef(name + "_block"))
 	Label(name + "_done")
 	VZEROUPPER()
 	RET()

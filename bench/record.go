@@ -111,7 +111,7 @@ type modelInfo struct {
 }
 
 func describeModel(m *t5gemma.Model, path string, synthetic bool) modelInfo {
-	info := modelInfo{file: path, typ: m.Enc.Layers[0].Q.Type.String(), kind: "t5gemma2", synthetic: synthetic}
+	info := modelInfo{file: path, typ: m.Enc.Layers[0].Q.Type.Base().String(), kind: "t5gemma2", synthetic: synthetic}
 	if st, err := os.Stat(path); err == nil {
 		info.size = st.Size()
 	}

@@ -44,8 +44,9 @@ func coldCopies(typ tensor.Type, k, rows int) []tensor.Tensor {
 		for b := 0; b < len(d); b += typ.BlockBytes() {
 			binary.LittleEndian.PutUint16(d[b:], F32ToF16(0.01)) // a sane scale
 		}
-		if typ == tensor.Q4_0X32 { // the scales lead each block of a panel
-			for b := 0; b+xBlock <= len(d); b += xBlock {
+		if typ.Interleaved() { // the scales lead each block of a panel
+			pb := xRows * typ.BlockBytes()
+			for b := 0; b+pb <= len(d); b += pb {
 				for r := 0; r < xRows; r++ {
 					binary.LittleEndian.PutUint16(d[b+2*r:], F32ToF16(0.01))
 				}
@@ -67,7 +68,7 @@ var matvecShapes = []struct {
 }
 
 func BenchmarkMatVec(b *testing.B) {
-	for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0, tensor.Q4_0X32} {
+	for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32} {
 		for _, sh := range matvecShapes {
 			for _, th := range []int{1, 2} {
 				b.Run(fmt.Sprintf("%s/%v/%s/threads=%d", Selected(), typ, sh.name, th), func(b *testing.B) {
@@ -107,14 +108,20 @@ func BenchmarkRowsQWarm(b *testing.B) {
 				}
 			})
 		}
-		c := newQ4XCase(r, 512, 20, 0)
-		y := make([]float32, c.rows)
-		b.Run(fmt.Sprintf("%s/%v/512x640", tb.name, tensor.Q4_0X32), func(b *testing.B) {
-			b.SetBytes(int64(len(c.inter)))
-			for b.Loop() {
-				tb.rowsQ4X(y, c.inter, c.a.qs, c.a.d, c.a.sum)
+		for _, typ := range []tensor.Type{tensor.Q8_0X32, tensor.Q4_0X32} {
+			c := newXCase(r, typ, 512, 20, 0)
+			f := tb.rowsQ4X
+			if typ == tensor.Q8_0X32 {
+				f = tb.rowsQ8X
 			}
-		})
+			y := make([]float32, c.rows)
+			b.Run(fmt.Sprintf("%s/%v/512x640", tb.name, typ), func(b *testing.B) {
+				b.SetBytes(int64(len(c.inter)))
+				for b.Loop() {
+					f(y, c.inter, c.a.qs, c.a.d, c.a.sum)
+				}
+			})
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ type table struct {
 
 	rowsQ8   rowsQFunc
 	rowsQ4   rowsQFunc
+	rowsQ8X  rowsQXFunc // Q8_0X32 panels
 	rowsQ4X  rowsQXFunc // Q4_0X32 panels
 	rowsF32  rowsF32Func
 	rowsF16  rowsF16Func
@@ -33,6 +34,7 @@ type table struct {
 	gemmQ          gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	gemmQ4, gemmQ2 gemmQFunc                                              // its twins over a tile's first 4 / 2 tokens, for a short last tile; nil: gemmQ
 	packQ          func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
+	packQX         func(dst, panel []byte, nb int, q4 bool)               // packQ32X's contract
 	quant          func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract
 
 	// Float matrix × matrix: tile kernel of gemmFRows × gemmFToks and its
@@ -54,6 +56,7 @@ var genericTable = table{
 	features:  "pure Go",
 	rowsQ8:    rowsQ8Generic,
 	rowsQ4:    rowsQ4Generic,
+	rowsQ8X:   rowsQ8XGeneric,
 	rowsQ4X:   rowsQ4XGeneric,
 	rowsF32:   rowsF32Generic,
 	rowsF16:   rowsF16Generic,
@@ -67,6 +70,7 @@ var genericTable = table{
 	expSum:    expSumGeneric,
 	argmax:    argmaxGeneric,
 	packQ:     packQ32,
+	packQX:    packQ32X,
 	quant:     quantizeQ8,
 	toBF16:    toBF16Generic,
 	pairsBF16: pairsBF16Generic,

@@ -40,7 +40,8 @@ var avx2Table = table{
 	features:  "avx2+fma+f16c",
 	rowsQ8:    rowsQAsm(rowsQ8AVX2, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18),
-	rowsQ4X:   viaPlainQ4(rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18)),
+	rowsQ8X:   viaPlain(rowsQAsm(rowsQ8AVX2, rowsQ8Generic, 34), 34),
+	rowsQ4X:   viaPlain(rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18), 18),
 	rowsF32:   rowsF32Asm(rowsF32AVX2, dotAsm(dotAVX2, 32), 16),
 	rowsF16:   rowsF16Asm(rowsF16AVX2, rowsF16Generic, 16),
 	rowsBF16:  rowsF16Asm(rowsBF16AVX2, rowsBF16Generic, 16),
@@ -53,6 +54,7 @@ var avx2Table = table{
 	expSum:    expSumAsm(expSumAVX2, 8),
 	argmax:    argmaxAsm(maxNumAVX2, firstEqAVX2, 8),
 	packQ:     packQ32,
+	packQX:    packQ32X,
 	quant:     quantizeQ8,
 	toBF16:    toBF16Generic,
 	pairsBF16: pairsBF16Generic,
@@ -69,7 +71,8 @@ var avx512Table = table{
 	features:  "avx512f+bw+vl+vnni",
 	rowsQ8:    rowsQAsm(rowsQ8VNNI, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4VNNI, rowsQ4Generic, 18),
-	rowsQ4X:   rowsQ4XAsm(rowsQ4XVNNI),
+	rowsQ8X:   rowsQXAsm(rowsQ8XVNNI, 34),
+	rowsQ4X:   rowsQXAsm(rowsQ4XVNNI, 18),
 	rowsF32:   rowsF32Asm(rowsF32AVX512, dotAsm(dotAVX512, 64), 32),
 	rowsF16:   rowsF16Asm(rowsF16AVX512, rowsF16Generic, 32),
 	rowsBF16:  rowsF16Asm(rowsBF16AVX512, rowsBF16Generic, 32),
@@ -85,6 +88,7 @@ var avx512Table = table{
 	gemmQ4:    gemmQ32x4VNNI,
 	gemmQ2:    gemmQ32x2VNNI,
 	packQ:     packQ32AVX512,
+	packQX:    packQ32XAVX512,
 	toBF16:    toBF16Checked,
 	pairsBF16: pairsBF16Checked,
 	quant:     quantQ8Checked,
@@ -153,6 +157,22 @@ func packQ32AVX512(dst, w []byte, rb, nb int, q4 bool) {
 	}
 }
 
+// packQ32XAVX512 checks the bounds the X32 packers trust.
+func packQ32XAVX512(dst, panel []byte, nb int, q4 bool) {
+	blk := 34
+	if q4 {
+		blk = 18
+	}
+	if len(dst) < nb*gemmPanel || len(panel) < nb*xRows*blk {
+		panic(fmt.Sprintf("kernels: packQ32X bounds: dst %d panel %d nb %d", len(dst), len(panel), nb))
+	}
+	if q4 {
+		packQ4XAVX512(dst, panel, nb)
+	} else {
+		packQ8XAVX512(dst, panel, nb)
+	}
+}
+
 // quantQ8Checked checks the bounds quantQ8AVX512 trusts.
 func quantQ8Checked(qs []int8, d []float32, sum []int32, x []float32) {
 	nb := len(d)
@@ -185,12 +205,12 @@ func rowsQAsm(kern, gen rowsQFunc, blk int) rowsQFunc {
 	}
 }
 
-// rowsQ4XAsm runs a panel kernel after checking the bounds the assembly
-// trusts; with no blocks every row is 0.
-func rowsQ4XAsm(kern rowsQXFunc) rowsQXFunc {
+// rowsQXAsm runs a panel kernel (blocks of bb bytes) after checking the
+// bounds the assembly trusts; with no blocks every row is 0.
+func rowsQXAsm(kern rowsQXFunc, bb int) rowsQXFunc {
 	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
 		nb := len(xd)
-		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)/xRows*nb*xBlock {
+		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)*nb*bb {
 			panic(fmt.Sprintf("kernels: panel kernel bounds: %d rows of %d blocks, w %d xq %d xs %d",
 				len(y), nb, len(w), len(xq), len(xs)))
 		}

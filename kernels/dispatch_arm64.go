@@ -41,7 +41,8 @@ var sdotTable = armTable("sdot", "asimd+asimddp",
 func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t := genericTable
 	t.name, t.features, t.isa = name, features, "neon"
-	t.rowsQ8, t.rowsQ4, t.rowsQ4X = q8, q4, viaPlainQ4(q4)
+	t.rowsQ8, t.rowsQ4 = q8, q4
+	t.rowsQ8X, t.rowsQ4X = viaPlain(q8, 34), viaPlain(q4, 18)
 	t.rowsF32 = rowsFArm(rowsF32NEON, rowsF32Generic)
 	t.rowsF16 = rowsFArm(rowsF16NEON, rowsF16Generic)
 	t.rowsBF16 = rowsFArm(rowsBF16NEON, rowsBF16Generic)

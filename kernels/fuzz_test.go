@@ -57,19 +57,17 @@ func FuzzRowsQ(f *testing.F) {
 				}
 			}
 		}
-		if !q4 {
-			return
-		}
-		// The same rows interleaved (Q4_0X32), every tier and rowsQ4X's range
-		// handling (R is rarely a whole number of panels).
+		// The same rows interleaved, every tier and rowsQX's range handling
+		// (R is rarely a whole number of panels).
+		xt := typ.X32()
 		inter := make([]byte, len(w))
-		quant.InterleaveQ4_0(inter, w, R, NB*qk)
+		quant.Interleave(xt, inter, w, R, NB*qk)
 		for _, tb := range tiers() {
 			got := make([]float32, R)
-			withTier(tb, func() { rowsQ4X(got, inter, R, rb, 0, R, a.qs, a.d, a.sum) })
+			withTier(tb, func() { rowsQX(xt, got, inter, R, rb, 0, R, a.qs, a.d, a.sum) })
 			for i := range want {
 				if !sameBits(want[i], got[i]) {
-					t.Fatalf("%s q4_0x32 rows=%d nb=%d: y[%d] = %v, generic %v", tb.name, R, NB, i, got[i], want[i])
+					t.Fatalf("%s %v rows=%d nb=%d: y[%d] = %v, generic %v", tb.name, xt, R, NB, i, got[i], want[i])
 				}
 			}
 		}

@@ -135,8 +135,8 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, typ tensor.T
 		panic(fmt.Sprintf("kernels: gemmQ panel too short for %d tiles of %d blocks", p.tiles, nb))
 	}
 	for r0 := lo; r0+gemmRows <= hi; r0 += gemmRows {
-		if typ == tensor.Q4_0X32 { // r0 is a multiple of 32: a whole panel
-			packQ32X(s.panel, w[r0*rb:], nb)
+		if typ.Interleaved() { // r0 is a multiple of 32: a whole panel
+			impl.packQX(s.panel, w[r0*rb:], nb, typ == tensor.Q4_0X32)
 		} else {
 			impl.packQ(s.panel, w[r0*rb:], rb, nb, typ == tensor.Q4_0)
 		}

@@ -50,7 +50,7 @@ func makeWeights(r *rand.Rand, typ tensor.Type, k, rows int) (tensor.Tensor, []f
 			binary.LittleEndian.PutUint16(w.Data[2*i:], h)
 			deq[i] = float64(BF16ToF32(h))
 		}
-	case tensor.Q8_0:
+	case tensor.Q8_0, tensor.Q8_0X32:
 		for b := 0; b < len(f)/qk; b++ {
 			quantBlockQ8(w.Data[b*34:b*34+34], f[b*qk:b*qk+qk], deq[b*qk:b*qk+qk])
 		}
@@ -58,11 +58,11 @@ func makeWeights(r *rand.Rand, typ tensor.Type, k, rows int) (tensor.Tensor, []f
 		for b := 0; b < len(f)/qk; b++ {
 			quantBlockQ4(w.Data[b*18:b*18+18], f[b*qk:b*qk+qk], deq[b*qk:b*qk+qk])
 		}
-		if typ == tensor.Q4_0X32 {
-			plain := w.Data
-			w.Data = make([]byte, len(plain))
-			quant.InterleaveQ4_0(w.Data, plain, rows, k)
-		}
+	}
+	if typ.Interleaved() {
+		plain := w.Data
+		w.Data = make([]byte, len(plain))
+		quant.Interleave(typ, w.Data, plain, rows, k)
 	}
 	return w, deq
 }

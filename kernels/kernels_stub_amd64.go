@@ -39,10 +39,25 @@ func rowsQ4VNNI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 //go:noescape
 func rowsQ4VBMI(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
-// rowsQ4XVNNI computes whole 32-row panels of a Q4_0X32 matrix-vector product (see qrows_x32.go).
+// rowsQ8XVNNI computes whole 32-row panels of an X32 matrix-vector product (see qrows_x32.go).
+//
+//go:noescape
+func rowsQ8XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
+// rowsQ4XVNNI computes whole 32-row panels of an X32 matrix-vector product (see qrows_x32.go).
 //
 //go:noescape
 func rowsQ4XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
+// packQ8XAVX512 packs nb blocks of an X32 panel for the tile kernel (see qrows_x32.go).
+//
+//go:noescape
+func packQ8XAVX512(dst []byte, w []byte, nb int)
+
+// packQ4XAVX512 packs nb blocks of an X32 panel for the tile kernel (see qrows_x32.go).
+//
+//go:noescape
+func packQ4XAVX512(dst []byte, w []byte, nb int)
 
 // gemmQ32x6VNNI computes a 32-row × 6-token tile of a packed quantized matrix product (see gemmq.go).
 //

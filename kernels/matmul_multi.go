@@ -48,7 +48,7 @@ func (ws *Workspace) MatMuls(n int, ps ...Product) {
 		}
 		m := &mt.tasks[i]
 		*m = matmulTask{y: p.Y, x: p.X, n: n, k: k, rows: rows, typ: w.Type, data: w.Data}
-		if w.Type == tensor.Q8_0 || w.Type == tensor.Q4_0 || w.Type == tensor.Q4_0X32 {
+		if b := w.Type.Base(); b == tensor.Q8_0 || b == tensor.Q4_0 {
 			if k%qk != 0 {
 				panic(fmt.Sprintf("kernels: MatMuls %q: row length %d not a multiple of %d", w.Name, k, qk))
 			}
@@ -72,7 +72,7 @@ func (ws *Workspace) rowPath(n int, ps []Product) bool {
 	for _, p := range ps {
 		rows := p.W.Rows()
 		switch p.W.Type {
-		case tensor.Q8_0, tensor.Q4_0, tensor.Q4_0X32:
+		case tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32:
 			if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
 				return false
 			}

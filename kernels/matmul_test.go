@@ -16,7 +16,7 @@ func refMatMul(x []float32, n, k, rows int, typ tensor.Type, deq []float64) (y, 
 	for i := range xs {
 		xs[i] = float64(x[i])
 	}
-	if typ == tensor.Q8_0 || typ.Base() == tensor.Q4_0 {
+	if b := typ.Base(); b == tensor.Q8_0 || b == tensor.Q4_0 {
 		var a q8Acts
 		a.quantize(x, n, k)
 		for t := 0; t < n; t++ {
@@ -48,7 +48,7 @@ func checkClose(t *testing.T, what string, got []float32, want, mag []float64, t
 	}
 }
 
-var matTypes = []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0, tensor.Q4_0, tensor.Q4_0X32}
+var matTypes = []tensor.Type{tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32}
 
 func TestMatMulMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))

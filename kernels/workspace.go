@@ -47,12 +47,12 @@ func NewWorkspace(p *Pool) *Workspace {
 
 // rowGrain is the smallest number of output rows a thread gets; it keeps
 // the per-range overhead small against the row work, and is a whole
-// Q4_0X32 panel so ranges rarely cut one.
+// X32 panel so ranges rarely cut one.
 const rowGrain = 32
 
 // MatMul computes y[t*rows+o] = Σ_i x[t*k+i]·W[o][i] for t < n, where
 // w.Shape = {k, rows} (ggml order) and w.Data holds rows of k elements of
-// w.Type (F32, F16, BF16, Q8_0, Q4_0 or Q4_0X32). For the quantized types the activations
+// w.Type (F32, F16, BF16, Q8_0, Q4_0, Q8_0X32 or Q4_0X32). For the quantized types the activations
 // are quantized to Q8_0 once per call and dotted with integers. Output rows
 // are split across the pool. It panics if the slices or the tensor are
 // smaller than the shapes say (a programming error, like a bad copy).
@@ -72,7 +72,7 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 	m := &ws.mm
 	*m = matmulTask{y: y, x: x, n: n, k: k, rows: rows, typ: w.Type, data: w.Data}
 	switch w.Type {
-	case tensor.Q8_0, tensor.Q4_0, tensor.Q4_0X32:
+	case tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32:
 		if k%qk != 0 {
 			panic(fmt.Sprintf("kernels: MatMul %q: row length %d not a multiple of %d", w.Name, k, qk))
 		}
@@ -81,7 +81,7 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		ws.prep = prepTask{a: &ws.acts, x: x}
 		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
 			ws.prep.off = 128
-			if w.Type != tensor.Q8_0 {
+			if w.Type.Base() == tensor.Q4_0 {
 				ws.prep.off = 8
 			}
 			ws.panel.size(&ws.acts)
@@ -162,7 +162,7 @@ func (m *matmulTask) rowsPerToken(lo, hi, rb int) {
 		y := m.y[t*rows+lo : t*rows+hi]
 		x := m.x[t*k : t*k+k]
 		switch m.typ {
-		case tensor.Q8_0, tensor.Q4_0, tensor.Q4_0X32:
+		case tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32:
 			a := m.acts
 			xq, xd, xs := a.qs[t*k:t*k+k], a.d[t*a.nb:t*a.nb+a.nb], a.sum[t*a.nb:t*a.nb+a.nb]
 			switch m.typ {
@@ -171,7 +171,7 @@ func (m *matmulTask) rowsPerToken(lo, hi, rb int) {
 			case tensor.Q4_0:
 				impl.rowsQ4(y, w, rb, xq, xd, xs)
 			default:
-				rowsQ4X(y, m.data, rows, rb, lo, hi, xq, xd, xs)
+				rowsQX(m.typ, y, m.data, rows, rb, lo, hi, xq, xd, xs)
 			}
 		case tensor.F32:
 			impl.rowsF32(y, asF32(w), x)

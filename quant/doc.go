@@ -8,9 +8,9 @@
 //	Q4_0: 32 values in 18 bytes: d fp16, qs[16] nibbles;     w[j] = d·((qs[j]&15)−8),
 //	                                                          w[j+16] = d·((qs[j]>>4)−8)
 //
-// Q4_0X32 (t5go's own) holds the same blocks as Q4_0 with 32 rows
-// interleaved for the matrix × vector kernels: see tensor.Q4_0X32Layout,
-// InterleaveQ4_0 and RowQ4_0.
+// Q8_0X32 and Q4_0X32 (t5go's own) hold the blocks of Q8_0 / Q4_0 with 32 rows
+// interleaved for the matrix × vector kernels: see tensor.X32Layout,
+// Interleave and PlainRow.
 //
 // Quantization is byte-identical to the reference quantizer of the Python
 // gguf package (gguf-py gguf/quants.py, which llama.cpp's converter uses),

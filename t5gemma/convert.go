@@ -37,10 +37,11 @@ type ConvertOptions struct {
 //     stored as quant.Fallback says (f16);
 //   - the vision position table is added, not multiplied: it is stored as T
 //     when T is a float type and as f16 otherwise;
-//   - Q4_0 matrices of the text stacks and the embedding / LM head are
-//     stored as Q4_0X32 (the same blocks, 32 rows interleaved), the layout
-//     the one-token matrix × vector kernels read fastest; the vision tower
-//     and projector only ever multiply hundreds of tokens and keep Q4_0.
+//   - Q8_0 and Q4_0 matrices of the text stacks and the embedding / LM head
+//     are stored as Q8_0X32 / Q4_0X32 (the same blocks, 32 rows
+//     interleaved), the layout the one-token matrix × vector kernels read
+//     fastest; the vision tower and projector only ever multiply hundreds
+//     of tokens and keep the plain layout.
 func storageType(s tensorSpec, opt ConvertOptions) tensor.Type {
 	t := opt.Type
 	switch s.Kind {
@@ -57,8 +58,8 @@ func storageType(s tensorSpec, opt ConvertOptions) tensor.Type {
 		}
 	}
 	t = quant.Fallback(t, s.Shape[0])
-	if t == tensor.Q4_0 && textMatrix(s) {
-		return tensor.Q4_0X32
+	if (t == tensor.Q8_0 || t == tensor.Q4_0) && textMatrix(s) {
+		return t.X32()
 	}
 	return t
 }

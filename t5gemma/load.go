@@ -154,7 +154,7 @@ func (b *binder) matrix(name string) tensor.Tensor {
 
 func matrixType(t tensor.Type) bool {
 	switch t {
-	case tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0, tensor.Q4_0, tensor.Q4_0X32:
+	case tensor.F32, tensor.F16, tensor.BF16, tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32:
 		return true
 	}
 	return false

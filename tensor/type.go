@@ -15,20 +15,22 @@ const (
 	Q8_0 Type = 8
 	BF16 Type = 30
 
-	// Q4_0X32 holds Q4_0 blocks with 32 rows interleaved (t5go's own id,
-	// above ggml's range; see Q4_0X32Layout).
+	// Q8_0X32 and Q4_0X32 hold Q8_0 / Q4_0 blocks with 32 rows
+	// interleaved (t5go's own ids, above ggml's range; see X32Layout).
+	Q8_0X32 Type = 1008
 	Q4_0X32 Type = 1002
 )
 
-// Q4_0X32Layout: the first rows/32·32 rows form panels of 32 rows, one after
-// another; the rows%32 left over follow in plain Q4_0 rows. A panel holds,
-// for each of the k/32 blocks in order, 576 bytes: the 32 rows' fp16 scales
-// (64 bytes, row order), then for j = 0..3 the 32 rows' Q4_0 quant bytes
-// 4j..4j+3 (4 bytes per row, row order; 128 bytes per j). So a 64-byte
-// vector load gives 16 rows' four consecutive bytes, one row per 32-bit
-// lane: the matrix × vector kernel needs no horizontal sums. A panel is
-// byte for byte as large as its 32 Q4_0 rows.
-const Q4_0X32Layout = "panels of 32 rows: per block 32 fp16 scales, then 4 × (32 rows × 4 quant bytes)"
+// X32Layout: the first rows/32·32 rows form panels of 32 rows, one after
+// another; the rows%32 left over follow as plain rows of the base type
+// (Q8_0, Q4_0). A panel holds, for each of the k/32 blocks in order, 32
+// blocks' bytes: the 32 rows' fp16 scales (64 bytes, row order), then for
+// j = 0..g-1 the 32 rows' quant bytes 4j..4j+3 (4 bytes per row, row order;
+// 128 bytes per j), g = 8 for Q8_0 (32 quant bytes), 4 for Q4_0 (16). So a
+// 64-byte vector load gives 16 rows' four consecutive bytes, one row per
+// 32-bit lane: the matrix × vector kernels need no horizontal sums. A
+// panel is byte for byte as large as its 32 plain rows.
+const X32Layout = "panels of 32 rows: per block 32 fp16 scales, then g × (32 rows × 4 quant bytes)"
 
 // traits is ggml's per-type table: how many elements one block holds and
 // how many bytes it takes.
@@ -44,7 +46,8 @@ var table = map[Type]traits{
 	BF16: {"bf16", 1, 2},
 	Q8_0: {"q8_0", 32, 34}, // fp16 scale + 32 int8
 	Q4_0: {"q4_0", 32, 18}, // fp16 scale + 16 bytes of nibbles
-	// Per row as Q4_0, but rows are interleaved: see Q4_0X32Layout.
+	// Per row as Q8_0 / Q4_0, but rows are interleaved: see X32Layout.
+	Q8_0X32: {"q8_0x32", 32, 34},
 	Q4_0X32: {"q4_0x32", 32, 18},
 }
 
@@ -72,12 +75,28 @@ func (t Type) RowBytes(n int) int { return n / t.BlockSize() * t.BlockBytes() }
 
 // Interleaved reports whether t stores rows interleaved in panels, so that
 // a row is not a contiguous byte range.
-func (t Type) Interleaved() bool { return t == Q4_0X32 }
+func (t Type) Interleaved() bool { return t == Q8_0X32 || t == Q4_0X32 }
 
-// Base is the type whose blocks t stores: Q4_0 for Q4_0X32, else t.
+// Base is the type whose blocks t stores: Q8_0 for Q8_0X32, Q4_0 for
+// Q4_0X32, else t.
 func (t Type) Base() Type {
-	if t == Q4_0X32 {
+	switch t {
+	case Q8_0X32:
+		return Q8_0
+	case Q4_0X32:
 		return Q4_0
+	}
+	return t
+}
+
+// X32 is the interleaved type of base type t (Q8_0X32 for Q8_0, Q4_0X32
+// for Q4_0), or t itself when it has none.
+func (t Type) X32() Type {
+	switch t {
+	case Q8_0:
+		return Q8_0X32
+	case Q4_0:
+		return Q4_0X32
 	}
 	return t
 }

@@ -6,27 +6,27 @@ import (
 	"github.com/t5go/t5go/tensor"
 )
 
-// Q4_0X32 stores Q4_0 blocks with 32 rows interleaved (tensor.Q4_0X32Layout).
-// The values are exactly the Q4_0 ones; only the byte order differs.
+// Q8_0X32 and Q4_0X32 store Q8_0 / Q4_0 blocks with 32 rows interleaved
+// (tensor.X32Layout). The values are exactly the base type's; only the byte
+// order differs.
 
-const (
-	panelRows  = 32
-	panelBlock = panelRows * BlockQ4_0Bytes // 576 bytes: one block of 32 rows
-)
+const panelRows = 32
 
-// InterleaveQ4_0 writes the Q4_0X32 layout of rows Q4_0 rows of k values
-// (src, rows after one another) to dst; both hold rows·k/32·18 bytes.
-func InterleaveQ4_0(dst, src []byte, rows, k int) {
-	rb := k / QK * BlockQ4_0Bytes
+// Interleave writes the X32 layout of rows plain rows of k values of base
+// type t (Q8_0 or Q4_0; src, rows after one another) to dst; both hold
+// rows·t.RowBytes(k) bytes.
+func Interleave(t tensor.Type, dst, src []byte, rows, k int) {
+	bb := t.Base().BlockBytes()
+	rb, pb := k/QK*bb, panelRows*bb
 	full := rows / panelRows * panelRows
 	for p := 0; p < full; p += panelRows {
 		panel := dst[p*rb : (p+panelRows)*rb]
 		for r := 0; r < panelRows; r++ {
 			row := src[(p+r)*rb : (p+r+1)*rb]
 			for b := 0; b < k/QK; b++ {
-				blk, out := row[b*BlockQ4_0Bytes:], panel[b*panelBlock:]
+				blk, out := row[b*bb:(b+1)*bb], panel[b*pb:(b+1)*pb]
 				out[2*r], out[2*r+1] = blk[0], blk[1]
-				for i := 0; i < QK/2; i++ {
+				for i := 0; i < bb-2; i++ {
 					out[64+i/4*128+4*r+i%4] = blk[2+i]
 				}
 			}
@@ -35,19 +35,20 @@ func InterleaveQ4_0(dst, src []byte, rows, k int) {
 	copy(dst[full*rb:rows*rb], src[full*rb:rows*rb])
 }
 
-// RowQ4_0 writes row r of a Q4_0X32 tensor of rows rows of k values (data)
-// to dst as a plain Q4_0 row (k/32·18 bytes).
-func RowQ4_0(dst, data []byte, rows, k, r int) {
-	rb := k / QK * BlockQ4_0Bytes
+// PlainRow writes row r of an X32 tensor of type t (rows rows of k values,
+// data) to dst as a row of its base type (t.RowBytes(k) bytes).
+func PlainRow(t tensor.Type, dst, data []byte, rows, k, r int) {
+	bb := t.Base().BlockBytes()
+	rb, pb := k/QK*bb, panelRows*bb
 	if r >= rows/panelRows*panelRows {
 		copy(dst[:rb], data[r*rb:(r+1)*rb])
 		return
 	}
 	panel, pr := data[r/panelRows*panelRows*rb:], r%panelRows
 	for b := 0; b < k/QK; b++ {
-		in, blk := panel[b*panelBlock:], dst[b*BlockQ4_0Bytes:]
+		in, blk := panel[b*pb:(b+1)*pb], dst[b*bb:(b+1)*bb]
 		blk[0], blk[1] = in[2*pr], in[2*pr+1]
-		for i := 0; i < QK/2; i++ {
+		for i := 0; i < bb-2; i++ {
 			blk[2+i] = in[64+i/4*128+4*pr+i%4]
 		}
 	}
@@ -63,10 +64,11 @@ func QuantizeMatrix(t tensor.Type, dst []byte, src []float32, k int) error {
 	if err := checkMatrix(t, len(dst), len(src), k); err != nil {
 		return err
 	}
-	rows := len(src) / k
 	tmp := make([]byte, len(dst))
-	QuantizeRowQ4_0(tmp, src)
-	InterleaveQ4_0(dst, tmp, rows, k)
+	if err := Quantize(t.Base(), tmp, src); err != nil {
+		return err
+	}
+	Interleave(t, dst, tmp, len(src)/k, k)
 	return nil
 }
 
@@ -78,11 +80,13 @@ func DequantizeMatrix(t tensor.Type, dst []float32, src []byte, k int) error {
 	if err := checkMatrix(t, len(src), len(dst), k); err != nil {
 		return err
 	}
-	rows, rb := len(dst)/k, t.RowBytes(k)
-	row := make([]byte, rb)
+	rows := len(dst) / k
+	row := make([]byte, t.RowBytes(k))
 	for r := 0; r < rows; r++ {
-		RowQ4_0(row, src, rows, k, r)
-		DequantizeRowQ4_0(dst[r*k:(r+1)*k], row)
+		PlainRow(t, row, src, rows, k, r)
+		if err := Dequantize(t.Base(), dst[r*k:(r+1)*k], row); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -97,16 +101,15 @@ func DequantizeRow(w tensor.Tensor, dst []float32, r int) error {
 	if len(dst) != k || k%QK != 0 || r < 0 || r >= w.Rows() || len(w.Data) != w.Rows()*w.Type.RowBytes(k) {
 		return fmt.Errorf("quant: %v row %d of %v: bad sizes (dst %d, data %d)", w.Type, r, w.Shape, len(dst), len(w.Data))
 	}
-	var buf [4096 / QK * BlockQ4_0Bytes]byte // rows up to 4096 values on the stack
-	row := buf[:]
+	var buf [4096 / QK * BlockQ8_0Bytes]byte // rows up to 4096 values stay on the stack
+	row := buf[:0]
 	if rb := w.Type.RowBytes(k); rb > len(buf) {
 		row = make([]byte, rb)
 	} else {
 		row = buf[:rb]
 	}
-	RowQ4_0(row, w.Data, w.Rows(), k, r)
-	DequantizeRowQ4_0(dst, row)
-	return nil
+	PlainRow(w.Type, row, w.Data, w.Rows(), k, r)
+	return Dequantize(w.Type.Base(), dst, row)
 }
 
 func checkMatrix(t tensor.Type, nBytes, nValues, k int) error {
