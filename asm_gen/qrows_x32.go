@@ -188,7 +188,18 @@ func packQXKernel(name string, q4 bool) {
 	} else {
 		VPBROADCASTD(bcastConst(0x80808080).AsX(), m)
 	}
+	// pf runs through the panel two after this one as this one is packed,
+	// as packQ32's kernels do: the tile kernels between two packs leave
+	// the hardware prefetcher idle, and the batched products (a few tokens
+	// per panel) otherwise waited on DRAM in the packer.
+	pf := GP64()
+	IMUL3Q(U32(2*blk), nb, pf)
+	ADDQ(wp, pf)
 	Label(name + "_block")
+	for off := 0; off < blk; off += 64 {
+		PREFETCHT1(Mem{Base: pf}.Offset(off))
+	}
+	ADDQ(U32(blk), pf)
 	for h := range 2 {
 		d := ZMM()
 		VCVTPH2PS(Mem{Base: wp}.Offset(32*h), d)
