@@ -22,6 +22,7 @@ func main() {
 	rowsQ8Kernels()
 	rowsQ4Kernels()
 	rowsQXKernels()
+	rowsQXAVX2Kernels()
 	packQXKernels()
 	gemmQKernels()
 	gemmBAMXKernel()

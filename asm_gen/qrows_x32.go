@@ -229,3 +229,141 @@ func packQXKernel(name string, q4 bool) {
 	VZEROUPPER()
 	RET()
 }
+
+// rowsQ8XAVX2 and rowsQ4XAVX2 are the panel kernels for AVX2 without VNNI,
+// same contract and twins as the VNNI ones. A 32-byte load is 8 rows' next
+// four quant bytes; VPMADDUBSW multiplies unsigned by signed bytes into
+// int16 pairs and VPMADDWD by ones adds each row's pairs into its int32
+// lane. Q4: nibbles (≤ 15) times activations (|x| ≤ 127, the quantizer's
+// range) give pairs of at most 3810, and the block's eight pairs per lane
+// sum to at most 30480, so one int16 sum per block is exact. Q8: |w| times
+// x·sign(w) (VPABSB, VPSIGNB) gives pairs of at most 128·127·2 = 32512,
+// widened per group. The rows go a quarter (8 rows) at a time, because
+// AVX2 has 16 vector registers.
+func rowsQXAVX2Kernels() {
+	rowsQXAVX2("rowsQ8XAVX2", false)
+	rowsQXAVX2("rowsQ4XAVX2", true)
+}
+
+func rowsQXAVX2(name string, q4 bool) {
+	groups, blk := 8, 32*34
+	if q4 {
+		groups, blk = 4, 32*18
+	}
+	TEXT(name, NOSPLIT, "func(y []float32, w []byte, xq []int8, xd []float32, xs []int32)")
+	Pragma("noescape")
+	Doc(name + " computes whole 32-row panels of an X32 matrix-vector product with AVX2 (see qrows_x32.go).")
+	yp := Load(Param("y").Base(), GP64())
+	np := Load(Param("y").Len(), GP64())
+	SHRQ(U8(5), np)
+	JZ(LabelRef(name + "_done"))
+	wp := Load(Param("w").Base(), GP64())
+	ones := bcastConst(0x00010001)
+	var m VecVirtual
+	if q4 {
+		m = bcastConst(0x0f0f0f0f)
+	}
+	end, pf := GP64(), GP64()
+	MOVQ(np, end)
+	IMULQ(Load(Param("xd").Len(), GP64()), end)
+	IMUL3Q(U32(blk), end, end)
+	ADDQ(wp, end)
+	{
+		lim := GP64()
+		MOVQ(wp, pf)
+		LEAQ(Mem{Base: wp}.Offset(xLead), lim)
+		CMPQ(lim, end)
+		CMOVQHI(end, lim)
+		Label(name + "_lead")
+		CMPQ(pf, lim)
+		JAE(LabelRef(name + "_leaddone"))
+		PREFETCHT1(Mem{Base: pf})
+		ADDQ(U8(64), pf)
+		JMP(LabelRef(name + "_lead"))
+		Label(name + "_leaddone")
+	}
+	LEAQ(Mem{Base: wp}.Offset(xLead), pf)
+
+	Label(name + "_panel")
+	xp := Load(Param("xq").Base(), GP64())
+	dp := Load(Param("xd").Base(), GP64())
+	sp := Load(Param("xs").Base(), GP64())
+	nb := Load(Param("xd").Len(), GP64())
+	acc := make([]VecVirtual, 4) // rows 8q..8q+7
+	for q := range acc {
+		acc[q] = YMM()
+		VXORPS(acc[q], acc[q], acc[q])
+	}
+
+	Label(name + "_block")
+	CMPQ(pf, end)
+	JAE(LabelRef(name + "_nopf"))
+	for off := 0; off < blk; off += 64 {
+		PREFETCHT1(Mem{Base: pf}.Offset(off))
+	}
+	Label(name + "_nopf")
+	ADDQ(U32(blk), pf)
+	dx := YMM()
+	VBROADCASTSS(Mem{Base: dp}, dx)
+	var off VecVirtual
+	if q4 {
+		off = YMM()
+		VPBROADCASTD(Mem{Base: sp}, off)
+		VPSLLD(U8(3), off, off)
+	}
+	for q := range 4 {
+		sum := YMM()
+		VPXOR(sum, sum, sum)
+		for j := range groups {
+			v, x := YMM(), YMM()
+			VMOVDQU(Mem{Base: wp}.Offset(64+128*j+32*q), v)
+			if q4 {
+				h := YMM()
+				VPSRLW(U8(4), v, h)
+				VPAND(m, v, v)
+				VPAND(m, h, h)
+				VPBROADCASTD(Mem{Base: xp}.Offset(4*j), x)
+				VPMADDUBSW(x, v, v)
+				VPADDW(v, sum, sum)
+				VPBROADCASTD(Mem{Base: xp}.Offset(16+4*j), x)
+				VPMADDUBSW(x, h, h)
+				VPADDW(h, sum, sum)
+			} else {
+				u := YMM()
+				VPBROADCASTD(Mem{Base: xp}.Offset(4*j), x)
+				VPSIGNB(v, x, x)
+				VPABSB(v, u)
+				VPMADDUBSW(x, u, u)
+				VPMADDWD(ones, u, u)
+				VPADDD(u, sum, sum)
+			}
+		}
+		if q4 {
+			VPMADDWD(ones, sum, sum)
+			VPSUBD(off, sum, sum)
+		}
+		d := YMM()
+		VCVTPH2PS(Mem{Base: wp}.Offset(16*q), d)
+		VMULPS(dx, d, d)
+		VCVTDQ2PS(sum, sum)
+		VMULPS(d, sum, sum)
+		VADDPS(sum, acc[q], acc[q])
+	}
+	ADDQ(U32(blk), wp)
+	ADDQ(U8(32), xp)
+	ADDQ(U8(4), dp)
+	ADDQ(U8(4), sp)
+	DECQ(nb)
+	JNZ(LabelRef(name + "_block"))
+
+	for q := range acc {
+		VMOVUPS(acc[q], Mem{Base: yp}.Offset(32*q))
+	}
+	ADDQ(U8(128), yp)
+	DECQ(np)
+	JNZ(LabelRef(name + "_panel"))
+
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}

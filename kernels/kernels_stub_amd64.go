@@ -49,6 +49,16 @@ func rowsQ8XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
 //go:noescape
 func rowsQ4XVNNI(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
 
+// rowsQ8XAVX2 computes whole 32-row panels of an X32 matrix-vector product with AVX2 (see qrows_x32.go).
+//
+//go:noescape
+func rowsQ8XAVX2(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
+// rowsQ4XAVX2 computes whole 32-row panels of an X32 matrix-vector product with AVX2 (see qrows_x32.go).
+//
+//go:noescape
+func rowsQ4XAVX2(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
 // packQ8XAVX512 packs nb blocks of an X32 panel for the tile kernel (see qrows_x32.go).
 //
 //go:noescape

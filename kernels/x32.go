@@ -94,16 +94,21 @@ func viaPlain(rows rowsQFunc, bb int) rowsQXFunc {
 	}
 }
 
-// unpanel writes the 32 plain rows of a panel of nb blocks of bb bytes.
+// unpanel writes the 32 plain rows of a panel of nb blocks of bb bytes
+// (34 or 18), four bytes at a time.
 func unpanel(dst, panel []byte, nb, bb int) {
-	rb, pb := nb*bb, xRows*bb
+	rb, pb, groups := nb*bb, xRows*bb, (bb-2)/4
+	src := asU32(panel[:nb*pb])
 	for b := 0; b < nb; b++ {
 		in := panel[b*pb : (b+1)*pb]
-		for r := 0; r < xRows; r++ {
+		sc := asU16(in[:xScale])[:xRows]
+		g := src[b*pb/4+xScale/4 : b*pb/4+xScale/4+groups*xRows]
+		for r := range xRows {
 			out := dst[r*rb+b*bb : r*rb+(b+1)*bb]
-			out[0], out[1] = in[2*r], in[2*r+1]
-			for j := 0; j < (bb-2)/4; j++ {
-				copy(out[2+4*j:6+4*j], in[xScale+j*xGroup+4*r:])
+			binary.LittleEndian.PutUint16(out, sc[r])
+			q := out[2 : 2+4*groups]
+			for j := range groups {
+				binary.LittleEndian.PutUint32(q[4*j:], g[j*xRows+r])
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/t5go/t5go/tensor"
@@ -28,6 +29,30 @@ func Interleave(t tensor.Type, dst, src []byte, rows, k int) {
 				out[2*r], out[2*r+1] = blk[0], blk[1]
 				for i := 0; i < bb-2; i++ {
 					out[64+i/4*128+4*r+i%4] = blk[2+i]
+				}
+			}
+		}
+	}
+	copy(dst[full*rb:rows*rb], src[full*rb:rows*rb])
+}
+
+// Deinterleave is Interleave's inverse: the plain rows of an X32 tensor of
+// type t (rows rows of k values, src) to dst.
+func Deinterleave(t tensor.Type, dst, src []byte, rows, k int) {
+	bb := t.Base().BlockBytes()
+	rb, pb, groups := k/QK*bb, panelRows*bb, (bb-2)/4
+	full := rows / panelRows * panelRows
+	for p := 0; p < full; p += panelRows {
+		panel, out := src[p*rb:(p+panelRows)*rb], dst[p*rb:(p+panelRows)*rb]
+		for b := 0; b < k/QK; b++ {
+			in := panel[b*pb : (b+1)*pb]
+			for r := range panelRows {
+				blk := out[r*rb+b*bb : r*rb+(b+1)*bb]
+				blk[0], blk[1] = in[2*r], in[2*r+1]
+				q := blk[2 : 2+4*groups]
+				for j := range groups {
+					o := 64 + j*128 + 4*r
+					binary.LittleEndian.PutUint32(q[4*j:], binary.LittleEndian.Uint32(in[o:o+4]))
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -75,5 +76,23 @@ func TestX32Errors(t *testing.T) {
 	w := tensor.Tensor{Name: "w", Type: tensor.Q4_0X32, Shape: []int{32, 2}, Data: make([]byte, 36)}
 	if err := DequantizeRow(w, make([]float32, 32), 2); err == nil {
 		t.Error("DequantizeRow accepted a row past the end")
+	}
+}
+
+func TestDeinterleaveInvertsInterleave(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, base := range []tensor.Type{tensor.Q8_0, tensor.Q4_0} {
+		for _, rows := range []int{3, 32, 70} {
+			plain := make([]byte, rows*base.RowBytes(64))
+			for i := range plain {
+				plain[i] = byte(r.Uint32())
+			}
+			inter, back := make([]byte, len(plain)), make([]byte, len(plain))
+			Interleave(base.X32(), inter, plain, rows, 64)
+			Deinterleave(base.X32(), back, inter, rows, 64)
+			if !bytes.Equal(back, plain) {
+				t.Fatalf("%v rows %d: Deinterleave(Interleave(x)) != x", base, rows)
+			}
+		}
 	}
 }

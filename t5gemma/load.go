@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/t5go/t5go/gguf"
+	"github.com/t5go/t5go/kernels"
 	"github.com/t5go/t5go/quant"
 	"github.com/t5go/t5go/tensor"
 	"github.com/t5go/t5go/tokenizer"
@@ -143,11 +144,18 @@ func (b *binder) get(name string) (tensor.Tensor, bool) {
 	return t, true
 }
 
-// matrix returns a zero-copy view of a weight matrix.
+// matrix returns a zero-copy view of a weight matrix, or for interleaved
+// rows on kernels without panel kernels of their own a copy in plain rows
+// (made once here, instead of on every product).
 func (b *binder) matrix(name string) tensor.Tensor {
 	t, ok := b.get(name)
 	if ok && !matrixType(t.Type) {
 		b.err = fmt.Errorf("gguf: tensor %q: type %v is not supported for weights", name, t.Type)
+	}
+	if ok && t.Type.Interleaved() && !kernels.Panels() {
+		plain := make([]byte, len(t.Data))
+		quant.Deinterleave(t.Type, plain, t.Data, t.Rows(), t.Shape[0])
+		t.Type, t.Data = t.Type.Base(), plain
 	}
 	return t
 }
