@@ -126,24 +126,39 @@ func packQ32(dst []byte, w []byte, rb, nb int, q4 bool) {
 	}
 }
 
+// xDirectMax is the most tokens for which the tile kernels read Q4_0X32
+// panels unpacked: re-splitting a panel per 6-token tile costs less than a
+// packing pass up to a few tiles, and more for a long prefill.
+const xDirectMax = 12
+
 // gemmQ runs the tile kernel over rows [lo, hi) (a multiple of 32) and all
 // tokens, writing y[t*rows+r]. scratch is the worker's panel buffer.
-func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, s *workerScratch, lo, hi int) {
+func gemmQ(y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, s *workerScratch, lo, hi int) {
 	nb := p.nb
 	s.panel = grow(s.panel, nb*gemmPanel)
 	if len(p.px) < p.tiles*nb*gemmActBlock || len(p.xd) < p.tiles*nb*gemmToks || len(p.xc) < p.tiles*nb*gemmToks {
 		panic(fmt.Sprintf("kernels: gemmQ panel too short for %d tiles of %d blocks", p.tiles, nb))
 	}
+	kerns := [3]gemmQFunc{impl.gemmQ, impl.gemmQ4, impl.gemmQ2}
+	blk := gemmPanel // bytes per block of the panel the kernels read
+	direct := typ == tensor.Q4_0X32 && p.n <= xDirectMax && impl.gemmQ4X[0] != nil
+	if direct {
+		kerns, blk = impl.gemmQ4X, xRows*typ.BlockBytes()
+	}
 	for r0 := lo; r0+gemmRows <= hi; r0 += gemmRows {
-		if typ.Interleaved() { // r0 is a multiple of 32: a whole panel
+		panel := s.panel
+		switch {
+		case direct: // r0 is a multiple of 32: a whole panel
+			panel = w[r0*rb : (r0+gemmRows)*rb]
+		case typ.Interleaved():
 			impl.packQX(s.panel, w[r0*rb:], nb, typ == tensor.Q4_0X32)
-		} else {
+		default:
 			impl.packQ(s.panel, w[r0*rb:], rb, nb, typ == tensor.Q4_0)
 		}
 		for b0 := 0; b0 < nb; b0 += gemmKBlocks {
 			b1 := min(b0+gemmKBlocks, nb)
 			accum := min(b0, 1)
-			pw := s.panel[b0*gemmPanel : b1*gemmPanel]
+			pw := panel[b0*blk : b1*blk]
 			for tile := 0; tile < p.tiles; tile++ {
 				at := tile * nb
 				px := p.px[(at+b0)*gemmActBlock : (at+b1)*gemmActBlock]
@@ -151,9 +166,9 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, typ tensor.T
 				xc := p.xc[(at+b0)*gemmToks : (at+b1)*gemmToks]
 				t0 := tile * gemmToks
 				if t0+gemmToks <= p.n {
-					kern(y[t0*rows+r0:], rows, pw, px, xd, xc, b1-b0, accum)
+					kerns[0](y[t0*rows+r0:], rows, pw, px, xd, xc, b1-b0, accum)
 				} else {
-					tailKern(kern, p.n-t0)(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, accum)
+					tailKern(kerns, p.n-t0)(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, accum)
 				}
 			}
 		}
@@ -165,16 +180,17 @@ func gemmQ(kern gemmQFunc, y []float32, rows int, w []byte, rb int, typ tensor.T
 	}
 }
 
-// tailKern is the tile kernel for a last tile of m < gemmToks tokens: the
-// selected tier's twin over fewer tokens where it has one, else kern.
-func tailKern(kern gemmQFunc, m int) gemmQFunc {
+// tailKern is the tile kernel for a last tile of m < gemmToks tokens from
+// a set of 6-, 4- and 2-token twins: the smallest that covers m, where the
+// tier has it, else the 6-token one.
+func tailKern(kerns [3]gemmQFunc, m int) gemmQFunc {
 	switch {
-	case m <= 2 && impl.gemmQ2 != nil:
-		return impl.gemmQ2
-	case m <= 4 && impl.gemmQ4 != nil:
-		return impl.gemmQ4
+	case m <= 2 && kerns[2] != nil:
+		return kerns[2]
+	case m <= 4 && kerns[1] != nil:
+		return kerns[1]
 	}
-	return kern
+	return kerns[0]
 }
 
 // workerScratch is one worker's private buffers.

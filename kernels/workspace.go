@@ -134,7 +134,7 @@ func (m *matmulTask) Run(lo, hi int) {
 	rb := m.typ.RowBytes(k)
 	if m.panel != nil {
 		s := &m.scratch[int(m.next.Add(1)-1)%len(m.scratch)]
-		gemmQ(impl.gemmQ, m.y, rows, m.data, rb, m.typ, m.panel, s, lo, hi)
+		gemmQ(m.y, rows, m.data, rb, m.typ, m.panel, s, lo, hi)
 		lo += (hi - lo) / gemmRows * gemmRows // rows past the last whole panel go per token
 	}
 	if m.floatTiles {
