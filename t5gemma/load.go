@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/t5go/t5go/gguf"
+	"github.com/t5go/t5go/internal/mmap"
 	"github.com/t5go/t5go/kernels"
 	"github.com/t5go/t5go/quant"
 	"github.com/t5go/t5go/tensor"
@@ -155,6 +156,7 @@ func (b *binder) matrix(name string) tensor.Tensor {
 	if ok && t.Type.Interleaved() && !kernels.Panels() {
 		plain := make([]byte, len(t.Data))
 		quant.Deinterleave(t.Type, plain, t.Data, t.Rows(), t.Shape[0])
+		mmap.Release(t.Data) // the copy replaces the mapped pages
 		t.Type, t.Data = t.Type.Base(), plain
 	}
 	return t

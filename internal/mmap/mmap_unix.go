@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -38,4 +39,20 @@ func Map(path string) ([]byte, func() error, error) {
 	}
 	adviseHuge(data)
 	return data, func() error { return unix.Munmap(data) }, nil
+}
+
+// Release tells the kernel this process no longer needs the mapped pages
+// wholly inside b (a slice of a Map result): they leave its resident set,
+// stay in the page cache, and would be read again from there if touched.
+// For weights a loader has copied elsewhere.
+func Release(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	ps := uintptr(os.Getpagesize())
+	addr := uintptr(unsafe.Pointer(&b[0]))
+	lo, hi := (addr+ps-1)&^(ps-1), (addr+uintptr(len(b)))&^(ps-1)
+	if lo < hi {
+		_ = unix.Madvise(b[lo-addr:hi-addr], unix.MADV_DONTNEED)
+	}
 }
