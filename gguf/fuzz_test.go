@@ -19,6 +19,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(build(f, []KV{{alignmentKey, uint32(8)}, {"t.astr", []string{"a", "bc"}}}, allTensors[3:], 0))
 	f.Add(build(f, []KV{{"t.ai32", []int32{1, -1}}, {"t.abool", []bool{true}}}, nil, 0))
 	f.Add(rawImage(nil, infos(rawInfo("a", tensor.F32, 32, 16), rawInfo("b", tensor.F32, 0, 4)), make([]byte, 96)))
+	// t5go's interleaved types: 2 rows of Q4_0X32 at 0, 1 row of Q8_0X32 at 64
+	f.Add(rawImage(nil, infos(rawInfo("q4", tensor.Q4_0X32, 0, 32, 2), rawInfo("q8", tensor.Q8_0X32, 64, 32, 1)), make([]byte, 98)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)

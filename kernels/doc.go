@@ -1,5 +1,5 @@
 // Package kernels holds t5go's numeric kernels: matrix products over f32, f16,
-// bf16, Q8_0 and Q4_0 weights, the element-wise ops of Gemma (RMSNorm with
+// bf16, Q8_0 and Q4_0 weights (plain or 32 rows interleaved), the element-wise ops of Gemma (RMSNorm with
 // (1+w), RoPE, tanh GELU, softmax, argmax) and flash-style attention.
 //
 // Every kernel has a pure-Go generic version that is always compiled and is
@@ -33,14 +33,20 @@
 //
 // # Matrix products
 //
-// One token (decode) uses row kernels over the ggml layout (eight rows per
-// pass, software prefetch, memory-bound). From 6 tokens (quantized) or 4
-// (float) MatMul repacks each 32-row weight panel per call into a
-// SIMD-friendly layout (lanes = rows) and runs a register-blocked tile
-// kernel: VNNI 32 rows × 6 tokens (a last tile of 1–4 tokens runs a 2- or
-// 4-token twin), FMA 32 × 12 (AVX2: 16 × 6). Packing is
+// One token (decode) uses row kernels (software prefetch, memory-bound):
+// over the ggml layout eight rows per pass, and over the interleaved X32
+// types (tensor.X32Layout, what the converter writes for the text stacks
+// at q8_0 / q4_0) one 32-row panel per pass with rows in vector lanes, so
+// no horizontal sums (x32.go; avx512 and avx2 have panel kernels, other
+// tiers put panels back into rows, and Panels tells a loader to convert
+// once instead). From 6 tokens (quantized) or 4 (float) MatMul repacks each
+// 32-row weight panel per call into a SIMD-friendly layout (lanes = rows)
+// and runs a register-blocked tile kernel: VNNI 32 rows × 6 tokens (a last
+// tile of 1–4 tokens runs a 2- or 4-token twin; Q4_0X32 panels of up to 12
+// tokens are read unpacked), FMA 32 × 12 (AVX2: 16 × 6). Packing is
 // O(rows·k) against O(rows·k·n) for the product; nothing is repacked at load
-// time, so weights stay zero-copy views of the model file.
+// time (except as Panels says), so weights stay zero-copy views of the
+// model file.
 //
 // # Quantized dot products (the bit-exact contract)
 //
