@@ -13,7 +13,7 @@ import (
 // arm64 tiers (hand-written assembly in *_arm64.s):
 //
 //   - sdot: neon plus SDOT (ARMv8.2 FEAT_DotProd) for the Q8_0 and Q4_0 row
-//     dots. Optional even on ARMv8.2 cores, which fault on it, so it is
+//     dots and the X32 panel kernels. Optional even on ARMv8.2 cores, which fault on it, so it is
 //     offered only when cpuid reports ASIMDDP (Linux: HWCAP_ASIMDDP);
 //   - neon: Advanced SIMD only, which every arm64 CPU Go runs on has
 //     (SMULL/SADALP integer dots, FMLA float kernels);
@@ -31,8 +31,32 @@ func archTiers() []table {
 var neonTable = armTable("neon", "asimd",
 	rowsQArm(rowsQ8NEON, rowsQ8Generic, 34), rowsQArm(rowsQ4NEON, rowsQ4Generic, 18))
 
-var sdotTable = armTable("sdot", "asimd+asimddp",
-	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18))
+// sdotTable also has panel kernels for the X32 types (x32_arm64.s); the
+// neon tier puts panels back into rows, and its loader converts them once.
+var sdotTable = withPanels(armTable("sdot", "asimd+asimddp",
+	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18)))
+
+func withPanels(t table) table {
+	t.rowsQ8X, t.rowsQ4X, t.panels = rowsQXArm(rowsQ8XSDOT, 34), rowsQXArm(rowsQ4XSDOT, 18), true
+	return t
+}
+
+// rowsQXArm runs a panel kernel (blocks of bb bytes) after checking the
+// bounds the assembly trusts; with no blocks every row is 0.
+func rowsQXArm(kern rowsQXFunc, bb int) rowsQXFunc {
+	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
+		nb := len(xd)
+		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)*nb*bb {
+			panic(fmt.Sprintf("kernels: panel kernel bounds: %d rows of %d blocks, w %d xq %d xs %d",
+				len(y), nb, len(w), len(xq), len(xs)))
+		}
+		if nb == 0 || len(y) == 0 {
+			clear(y)
+			return
+		}
+		kern(y, w, xq, xd, xs)
+	}
+}
 
 // armTable is the arm64 table around its quantized row kernels; the two
 // tiers share every other kernel (they need only NEON). Still generic: the
