@@ -25,6 +25,46 @@ import (
 // xLead is how far ahead of its loads a panel kernel prefetches.
 const xLead = 16 << 10
 
+// panelStream starts a panel kernel's software prefetch: it returns end,
+// the end of this call's np panels of blocks of blk bytes at wp, and pf,
+// xLead bytes ahead of wp, having requested the bytes before pf. The
+// prefetch runs to L2 and stops at end (past it lie another thread's
+// rows). The hardware prefetcher alone left a one-thread stream at 9-10
+// GB/s where the prefetching plain Q4_0 kernel reached 11-12.
+func panelStream(name string, np, wp Register, blk int) (end, pf GPVirtual) {
+	end, pf = GP64(), GP64()
+	MOVQ(np, end)
+	IMULQ(Load(Param("xd").Len(), GP64()), end)
+	IMUL3Q(U32(blk), end, end) // panels·blocks·bytes
+	ADDQ(wp, end)
+	lim := GP64()
+	MOVQ(wp, pf)
+	LEAQ(Mem{Base: wp}.Offset(xLead), lim)
+	CMPQ(lim, end)
+	CMOVQHI(end, lim)
+	Label(name + "_lead")
+	CMPQ(pf, lim)
+	JAE(LabelRef(name + "_leaddone"))
+	PREFETCHT1(Mem{Base: pf})
+	ADDQ(U8(64), pf)
+	JMP(LabelRef(name + "_lead"))
+	Label(name + "_leaddone")
+	LEAQ(Mem{Base: wp}.Offset(xLead), pf)
+	return end, pf
+}
+
+// prefetchBlock requests the blk bytes at pf unless pf has reached end,
+// then advances pf by blk: one block's worth per block consumed.
+func prefetchBlock(name string, pf, end Register, blk int) {
+	CMPQ(pf, end)
+	JAE(LabelRef(name + "_nopf"))
+	for off := 0; off < blk; off += 64 {
+		PREFETCHT1(Mem{Base: pf}.Offset(off))
+	}
+	Label(name + "_nopf")
+	ADDQ(U32(blk), pf)
+}
+
 func rowsQXKernels() {
 	rowsQXKernel("rowsQ8XVNNI", false)
 	rowsQXKernel("rowsQ4XVNNI", true)
@@ -50,31 +90,7 @@ func rowsQXKernel(name string, q4 bool) {
 		VPBROADCASTD(bcastConst(0x80808080).AsX(), m)
 	}
 
-	// Software prefetch runs xLead bytes ahead of the loads, to L2, and
-	// stops at end (this call's panels; past them lie another thread's
-	// rows). The hardware prefetcher alone left a one-thread stream at
-	// 9-10 GB/s where the prefetching plain Q4_0 kernel reached 11-12. The
-	// first xLead bytes are requested before the loop.
-	end, pf := GP64(), GP64()
-	MOVQ(np, end)
-	IMULQ(Load(Param("xd").Len(), GP64()), end)
-	IMUL3Q(U32(blk), end, end) // panels·blocks·bytes
-	ADDQ(wp, end)
-	{
-		lim := GP64()
-		MOVQ(wp, pf)
-		LEAQ(Mem{Base: wp}.Offset(xLead), lim)
-		CMPQ(lim, end)
-		CMOVQHI(end, lim)
-		Label(name + "_lead")
-		CMPQ(pf, lim)
-		JAE(LabelRef(name + "_leaddone"))
-		PREFETCHT1(Mem{Base: pf})
-		ADDQ(U8(64), pf)
-		JMP(LabelRef(name + "_lead"))
-		Label(name + "_leaddone")
-	}
-	LEAQ(Mem{Base: wp}.Offset(xLead), pf)
+	end, pf := panelStream(name, np, wp, blk)
 
 	Label(name + "_panel")
 	xp := Load(Param("xq").Base(), GP64())
@@ -87,13 +103,7 @@ func rowsQXKernel(name string, q4 bool) {
 	}
 
 	Label(name + "_block")
-	CMPQ(pf, end)
-	JAE(LabelRef(name + "_nopf"))
-	for off := 0; off < blk; off += 64 {
-		PREFETCHT1(Mem{Base: pf}.Offset(off))
-	}
-	Label(name + "_nopf")
-	ADDQ(U32(blk), pf)
+	prefetchBlock(name, pf, end, blk)
 	// s[h][0], s[h][1]: two int32 sums per half, so no chain is more than
 	// four VPDPBUSD long. Q4: [0] the low nibbles, [1] 16·the high ones.
 	s := [2][2]VecVirtual{{ZMM(), ZMM()}, {ZMM(), ZMM()}}
@@ -263,26 +273,7 @@ func rowsQXAVX2(name string, q4 bool) {
 	if q4 {
 		m = bcastConst(0x0f0f0f0f)
 	}
-	end, pf := GP64(), GP64()
-	MOVQ(np, end)
-	IMULQ(Load(Param("xd").Len(), GP64()), end)
-	IMUL3Q(U32(blk), end, end)
-	ADDQ(wp, end)
-	{
-		lim := GP64()
-		MOVQ(wp, pf)
-		LEAQ(Mem{Base: wp}.Offset(xLead), lim)
-		CMPQ(lim, end)
-		CMOVQHI(end, lim)
-		Label(name + "_lead")
-		CMPQ(pf, lim)
-		JAE(LabelRef(name + "_leaddone"))
-		PREFETCHT1(Mem{Base: pf})
-		ADDQ(U8(64), pf)
-		JMP(LabelRef(name + "_lead"))
-		Label(name + "_leaddone")
-	}
-	LEAQ(Mem{Base: wp}.Offset(xLead), pf)
+	end, pf := panelStream(name, np, wp, blk)
 
 	Label(name + "_panel")
 	xp := Load(Param("xq").Base(), GP64())
@@ -296,13 +287,7 @@ func rowsQXAVX2(name string, q4 bool) {
 	}
 
 	Label(name + "_block")
-	CMPQ(pf, end)
-	JAE(LabelRef(name + "_nopf"))
-	for off := 0; off < blk; off += 64 {
-		PREFETCHT1(Mem{Base: pf}.Offset(off))
-	}
-	Label(name + "_nopf")
-	ADDQ(U32(blk), pf)
+	prefetchBlock(name, pf, end, blk)
 	dx := YMM()
 	VBROADCASTSS(Mem{Base: dp}, dx)
 	var off VecVirtual
