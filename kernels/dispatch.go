@@ -18,7 +18,7 @@ type table struct {
 	rowsQ4   rowsQFunc
 	rowsQ8X  rowsQXFunc // Q8_0X32 panels
 	rowsQ4X  rowsQXFunc // Q4_0X32 panels
-	panels   bool       // rowsQ8X and rowsQ4X are the tier's own (else viaPlain, slow)
+	panels   bool       // rowsQ8X and rowsQ4X are the tier's own SIMD kernels (generic: false)
 	rowsF32  rowsF32Func
 	rowsF16  rowsF16Func
 	rowsBF16 rowsF16Func
@@ -126,10 +126,11 @@ func Selected() string { return impl.name }
 // "generic".
 func ISA() string { return impl.isa }
 
-// Panels reports whether the selected tier has matrix × vector kernels of
-// its own for the interleaved types (tensor.Q8_0X32, Q4_0X32). Without them
-// each product puts the panels back into plain rows first, several times
-// slower than the plain kernels: a loader should convert such weights once.
+// Panels reports whether the selected tier has SIMD matrix × vector kernels
+// for the interleaved types (tensor.Q8_0X32, Q4_0X32). Only the generic
+// tier (and so the purego build) has none: its panel kernels are the
+// specification, slower than its plain ones, so a loader should convert
+// such weights to plain rows once.
 func Panels() bool { return impl.panels }
 
 // Features says which instruction-set extensions the selected tier uses.

@@ -28,16 +28,18 @@ func archTiers() []table {
 	return []table{neonTable}
 }
 
-var neonTable = armTable("neon", "asimd",
-	rowsQArm(rowsQ8NEON, rowsQ8Generic, 34), rowsQArm(rowsQ4NEON, rowsQ4Generic, 18))
+var neonTable = withPanels(armTable("neon", "asimd",
+	rowsQArm(rowsQ8NEON, rowsQ8Generic, 34), rowsQArm(rowsQ4NEON, rowsQ4Generic, 18)),
+	rowsQ8XNEON, rowsQ4XNEON)
 
-// sdotTable also has panel kernels for the X32 types (x32_arm64.s); the
-// neon tier puts panels back into rows, and its loader converts them once.
 var sdotTable = withPanels(armTable("sdot", "asimd+asimddp",
-	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18)))
+	rowsQArm(rowsQ8SDOT, rowsQ8Generic, 34), rowsQArm(rowsQ4SDOT, rowsQ4Generic, 18)),
+	rowsQ8XSDOT, rowsQ4XSDOT)
 
-func withPanels(t table) table {
-	t.rowsQ8X, t.rowsQ4X, t.panels = rowsQXArm(rowsQ8XSDOT, 34), rowsQXArm(rowsQ4XSDOT, 18), true
+// withPanels gives an arm64 table its panel kernels for the X32 types
+// (x32_arm64.s).
+func withPanels(t table, q8, q4 rowsQXFunc) table {
+	t.rowsQ8X, t.rowsQ4X, t.panels = rowsQXArm(q8, 34), rowsQXArm(q4, 18), true
 	return t
 }
 
@@ -66,7 +68,6 @@ func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t := genericTable
 	t.name, t.features, t.isa = name, features, "neon"
 	t.rowsQ8, t.rowsQ4 = q8, q4
-	t.rowsQ8X, t.rowsQ4X = viaPlain(q8, 34), viaPlain(q4, 18)
 	t.rowsF32 = rowsFArm(rowsF32NEON, rowsF32Generic)
 	t.rowsF16 = rowsFArm(rowsF16NEON, rowsF16Generic)
 	t.rowsBF16 = rowsFArm(rowsBF16NEON, rowsBF16Generic)

@@ -37,9 +37,8 @@
 // over the ggml layout eight rows per pass, and over the interleaved X32
 // types (tensor.X32Layout, what the converter writes for the text stacks
 // at q8_0 / q4_0) one 32-row panel per pass with rows in vector lanes, so
-// no horizontal sums (x32.go; avx512, avx2 and arm64 sdot have panel
-// kernels, other tiers put panels back into rows, and Panels tells a
-// loader to convert once instead). From 6 tokens (quantized) or 4 (float) MatMul repacks each
+// no horizontal sums (x32.go; every SIMD tier has panel kernels, and
+// Panels tells a loader on the generic tier to convert once instead). From 6 tokens (quantized) or 4 (float) MatMul repacks each
 // 32-row weight panel per call into a SIMD-friendly layout (lanes = rows)
 // and runs a register-blocked tile kernel: VNNI 32 rows × 6 tokens (a last
 // tile of 1–4 tokens runs a 2- or 4-token twin; Q4_0X32 panels of up to 12

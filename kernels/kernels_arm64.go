@@ -21,13 +21,19 @@ func rowsQ4NEON(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs 
 func rowsQ4SDOT(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 
 // Panel kernels (x32_arm64.s): rowsQXFunc over len(y) rows, a multiple of
-// 32, and len(xd) >= 1 blocks; they need ASIMDDP.
+// 32, and len(xd) >= 1 blocks. The SDOT ones need ASIMDDP.
 //
 //go:noescape
 func rowsQ8XSDOT(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
 
 //go:noescape
 func rowsQ4XSDOT(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
+//go:noescape
+func rowsQ8XNEON(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
+
+//go:noescape
+func rowsQ4XNEON(y []float32, w []byte, xq []int8, xd []float32, xs []int32)
 
 // Float kernels (rowsf_arm64.s): rowsF32Func / rowsF16Func over len(y)
 // rows, a multiple of 4, and the first len(x)&^15 elements of each row.

@@ -3,7 +3,6 @@ package kernels
 import (
 	"encoding/binary"
 	"math"
-	"sync"
 
 	"github.com/t5go/t5go/tensor"
 )
@@ -11,10 +10,10 @@ import (
 // X32 weights (tensor.X32Layout): Q8_0 / Q4_0 blocks with 32 rows
 // interleaved, per block 32 fp16 scales then groups of 32 rows × 4 quant
 // bytes. A 64-byte load is 16 rows' next four bytes, one row per 32-bit
-// lane, so VPDPBUSD leaves each row's block sum in its own lane and the
-// matrix × vector kernels need no horizontal sums; the tile packer only
-// copies or splits nibbles. The results are bit-exact with the plain
-// kernels.
+// lane, so VPDPBUSD (SDOT on arm64) leaves each row's block sum in its own
+// lane and the matrix × vector kernels need no horizontal sums; the tile
+// packer only flips signs or splits nibbles. The results are bit-exact
+// with the plain kernels.
 
 const (
 	xRows  = 32        // rows per panel
@@ -70,46 +69,6 @@ func rowsQ4XGeneric(y []float32, w []byte, xq []int8, xd []float32, _ []int32) {
 				acc += float32(float32(isum) * s)
 			}
 			y[p*xRows+r] = acc
-		}
-	}
-}
-
-// plainRows holds one panel put back into plain rows, for viaPlain.
-var plainRows = sync.Pool{New: func() any { return new([]byte) }}
-
-// viaPlain runs a tier's plain row kernel (blocks of bb bytes) on each
-// panel put back into rows: for tiers without panel kernels of their own.
-func viaPlain(rows rowsQFunc, bb int) rowsQXFunc {
-	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
-		nb := len(xd)
-		rb := nb * bb
-		bp := plainRows.Get().(*[]byte)
-		buf := grow(*bp, xRows*rb)
-		for p := 0; p < len(y)/xRows; p++ {
-			unpanel(buf, w[p*xRows*rb:(p+1)*xRows*rb], nb, bb)
-			rows(y[p*xRows:(p+1)*xRows], buf, rb, xq, xd, xs)
-		}
-		*bp = buf
-		plainRows.Put(bp)
-	}
-}
-
-// unpanel writes the 32 plain rows of a panel of nb blocks of bb bytes
-// (34 or 18), four bytes at a time.
-func unpanel(dst, panel []byte, nb, bb int) {
-	rb, pb, groups := nb*bb, xRows*bb, (bb-2)/4
-	src := asU32(panel[:nb*pb])
-	for b := 0; b < nb; b++ {
-		in := panel[b*pb : (b+1)*pb]
-		sc := asU16(in[:xScale])[:xRows]
-		g := src[b*pb/4+xScale/4 : b*pb/4+xScale/4+groups*xRows]
-		for r := range xRows {
-			out := dst[r*rb+b*bb : r*rb+(b+1)*bb]
-			binary.LittleEndian.PutUint16(out, sc[r])
-			q := out[2 : 2+4*groups]
-			for j := range groups {
-				binary.LittleEndian.PutUint32(q[4*j:], g[j*xRows+r])
-			}
 		}
 	}
 }

@@ -146,8 +146,8 @@ func (b *binder) get(name string) (tensor.Tensor, bool) {
 }
 
 // matrix returns a zero-copy view of a weight matrix, or for interleaved
-// rows on kernels without panel kernels of their own a copy in plain rows
-// (made once here, instead of on every product).
+// rows on the generic kernels (no SIMD panel kernels) a copy in plain rows,
+// made once here: the generic panel kernel is slower than the plain one.
 func (b *binder) matrix(name string) tensor.Tensor {
 	t, ok := b.get(name)
 	if ok && !matrixType(t.Type) {
