@@ -13,6 +13,10 @@ import (
 
 const panelRows = 32
 
+// quantAt is where quant byte i of panel row r sits in a block of a panel:
+// after the 64 bytes of scales, group i/4 of 128 bytes, row r's four bytes.
+func quantAt(r, i int) int { return 64 + i/4*128 + 4*r + i%4 }
+
 // Interleave writes the X32 layout of rows plain rows of k values of base
 // type t (Q8_0 or Q4_0; src, rows after one another) to dst; both hold
 // rows·t.RowBytes(k) bytes.
@@ -28,7 +32,7 @@ func Interleave(t tensor.Type, dst, src []byte, rows, k int) {
 				blk, out := row[b*bb:(b+1)*bb], panel[b*pb:(b+1)*pb]
 				out[2*r], out[2*r+1] = blk[0], blk[1]
 				for i := 0; i < bb-2; i++ {
-					out[64+i/4*128+4*r+i%4] = blk[2+i]
+					out[quantAt(r, i)] = blk[2+i]
 				}
 			}
 		}
@@ -51,7 +55,7 @@ func Deinterleave(t tensor.Type, dst, src []byte, rows, k int) {
 				blk[0], blk[1] = in[2*r], in[2*r+1]
 				q := blk[2 : 2+4*groups]
 				for j := range groups {
-					o := 64 + j*128 + 4*r
+					o := quantAt(r, 4*j)
 					binary.LittleEndian.PutUint32(q[4*j:], binary.LittleEndian.Uint32(in[o:o+4]))
 				}
 			}
@@ -74,7 +78,7 @@ func PlainRow(t tensor.Type, dst, data []byte, rows, k, r int) {
 		in, blk := panel[b*pb:(b+1)*pb], dst[b*bb:(b+1)*bb]
 		blk[0], blk[1] = in[2*pr], in[2*pr+1]
 		for i := 0; i < bb-2; i++ {
-			blk[2+i] = in[64+i/4*128+4*pr+i%4]
+			blk[2+i] = in[quantAt(pr, i)]
 		}
 	}
 }
