@@ -32,17 +32,19 @@ import (
 // tokens of the same 6-token layout: the last tile of a product whose
 // token count is not a multiple of 6 (8 sequences decoded together: 6 + 2).
 //
-// gemmQ4X32x{6,4,2}VNNI read pw straight from a Q4_0X32 panel
-// (tensor.X32Layout; per block fp16 scales, then the quant groups) instead
-// of a packed one: per k-group they split the nibbles as packQ32X would and
-// convert the scales, and they prefetch the panel's stream. For a few
-// tokens (batched decoding) that beats packing the panel in a separate
-// pass, which waited on DRAM with nothing to overlap it: 8 sequences at
-// Q4_0, 208-231 -> 252-272 tok/s on one thread, 320-370 -> 420-494 on two.
-// For Q8_0X32 the same was 6-14% faster on one thread and 7% slower on two,
-// so Q8_0 keeps packing.
+// gemmQ8X32x{6,4,2}VNNI and gemmQ4X32x{6,4,2}VNNI read pw straight from an
+// X32 panel (tensor.X32Layout; per block fp16 scales, then the quant
+// groups) instead of a packed one: per k-group they flip the Q8_0 sign bits
+// or split the Q4_0 nibbles as packQ32X would and convert the scales, and
+// the 6-token ones (always the first tile over a chunk) prefetch the
+// panel's stream. For a few tokens (batched decoding) that beats packing the
+// panel in a separate pass, which waited on DRAM with nothing to overlap
+// it: 8 sequences at Q4_0, 208-231 -> 252-272 tok/s on one thread, 320-370
+// -> 420-494 on two; with the prefetch in the first tile only, 376-387 ->
+// 393-425 on two; Q8_0, 159-162 -> 174-187 on one thread, 273-332 (mean
+// 292) -> 297-309 (302) on two.
 func gemmQKernels() {
-	for _, src := range []panelSource{packed, x32Q4} {
+	for _, src := range []panelSource{packed, x32Q8, x32Q4} {
 		for _, T := range []int{6, 4, 2} {
 			gemmQKernel(T, src)
 		}
@@ -54,6 +56,7 @@ type panelSource int
 
 const (
 	packed panelSource = iota // packQ32's: float32 scales, unsigned bytes
+	x32Q8                     // a Q8_0X32 panel
 	x32Q4                     // a Q4_0X32 panel
 )
 
@@ -61,7 +64,10 @@ func gemmQKernel(T int, src panelSource) {
 	const H = 2
 	name := fmt.Sprintf("gemmQ32x%dVNNI", T)
 	blk := 1152 // bytes per block of pw
-	if src == x32Q4 {
+	switch src {
+	case x32Q8:
+		name, blk = fmt.Sprintf("gemmQ8X32x%dVNNI", T), 32*34
+	case x32Q4:
 		name, blk = fmt.Sprintf("gemmQ4X32x%dVNNI", T), 32*18
 	}
 	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)")
@@ -100,17 +106,22 @@ func gemmQKernel(T int, src panelSource) {
 	Label(name + "_start")
 	TESTQ(nb, nb)
 	JZ(LabelRef(name + "_store"))
-	var m VecVirtual // x32Q4: the nibble mask
-	if src == x32Q4 {
+	var m VecVirtual // x32Q8: the sign bits; x32Q4: the nibble mask
+	switch src {
+	case x32Q8:
+		m = ZMM()
+		VPBROADCASTD(bcastConst(0x80808080).AsX(), m)
+	case x32Q4:
 		m = ZMM()
 		VPBROADCASTD(bcastConst(0x0f0f0f0f).AsX(), m)
 	}
 
 	Label(name + "_block")
-	if src != packed {
+	if src != packed && T == 6 {
 		// The panel is read here from DRAM, a linear stream: prefetch it
-		// xLead ahead as the matrix × vector kernels do (a later tile over
-		// the same blocks finds the lines cached).
+		// xLead ahead as the matrix × vector kernels do. Only the first
+		// tile over a chunk of blocks does (products of unpacked panels have
+		// at least 6 tokens); a later, shorter tile finds the lines cached.
 		for off := 0; off < blk; off += 64 {
 			PREFETCHT1(Mem{Base: wp}.Offset(xLead + off))
 		}
@@ -129,6 +140,9 @@ func gemmQKernel(T int, src panelSource) {
 			switch src {
 			case packed:
 				VMOVDQU32(Mem{Base: wp}.Offset(128+128*g+64*h), w[h])
+			case x32Q8:
+				VMOVDQU32(Mem{Base: wp}.Offset(64+128*g+64*h), w[h])
+				VPXORD(m, w[h], w[h])
 			case x32Q4: // groups 0-3: low nibbles of quant groups 0-3; 4-7: high
 				VMOVDQU32(Mem{Base: wp}.Offset(64+128*(g%4)+64*h), w[h])
 				if g >= 4 {

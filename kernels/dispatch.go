@@ -34,7 +34,7 @@ type table struct {
 
 	gemmQ          gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	gemmQ4, gemmQ2 gemmQFunc                                              // its twins over a tile's first 4 / 2 tokens, for a short last tile; nil: gemmQ
-	gemmQ4X        [3]gemmQFunc                                           // tile kernels reading Q4_0X32 panels unpacked, 6 / 4 / 2 tokens; nil: pack
+	gemmQX         [2][3]gemmQFunc                                        // tile kernels reading Q8_0X32 [0] / Q4_0X32 [1] panels unpacked, 6 / 4 / 2 tokens; nil: pack
 	packQ          func(dst, w []byte, rb, nb int, q4 bool)               // packQ32's contract
 	packQX         func(dst, panel []byte, nb int, q4 bool)               // packQ32X's contract
 	quant          func(qs []int8, d []float32, sum []int32, x []float32) // quantizeQ8's contract

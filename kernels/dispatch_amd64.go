@@ -89,7 +89,10 @@ var avx512Table = table{
 	gemmQ:     gemmQ32x6VNNI,
 	gemmQ4:    gemmQ32x4VNNI,
 	gemmQ2:    gemmQ32x2VNNI,
-	gemmQ4X:   [3]gemmQFunc{gemmQ4X32x6VNNI, gemmQ4X32x4VNNI, gemmQ4X32x2VNNI},
+	gemmQX: [2][3]gemmQFunc{
+		{gemmQ8X32x6VNNI, gemmQ8X32x4VNNI, gemmQ8X32x2VNNI},
+		{gemmQ4X32x6VNNI, gemmQ4X32x4VNNI, gemmQ4X32x2VNNI},
+	},
 	packQ:     packQ32AVX512,
 	packQX:    packQ32XAVX512,
 	toBF16:    toBF16Checked,

@@ -126,7 +126,7 @@ func packQ32(dst []byte, w []byte, rb, nb int, q4 bool) {
 	}
 }
 
-// xDirectMax is the most tokens for which the tile kernels read Q4_0X32
+// xDirectMax is the most tokens for which the tile kernels read X32
 // panels unpacked: re-splitting a panel per 6-token tile costs less than a
 // packing pass up to a few tiles, and more for a long prefill.
 const xDirectMax = 12
@@ -141,9 +141,13 @@ func gemmQ(y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, 
 	}
 	kerns := [3]gemmQFunc{impl.gemmQ, impl.gemmQ4, impl.gemmQ2}
 	blk := gemmPanel // bytes per block of the panel the kernels read
-	direct := typ == tensor.Q4_0X32 && p.n <= xDirectMax && impl.gemmQ4X[0] != nil
+	x := 0 // gemmQX's index: Q8_0X32, Q4_0X32
+	if typ == tensor.Q4_0X32 {
+		x = 1
+	}
+	direct := typ.Interleaved() && p.n <= xDirectMax && impl.gemmQX[x][0] != nil
 	if direct {
-		kerns, blk = impl.gemmQ4X, xRows*typ.BlockBytes()
+		kerns, blk = impl.gemmQX[x], xRows*typ.BlockBytes()
 	}
 	for r0 := lo; r0+gemmRows <= hi; r0 += gemmRows {
 		panel := s.panel

@@ -84,6 +84,21 @@ func gemmQ32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32,
 //go:noescape
 func gemmQ32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
 
+// gemmQ8X32x6VNNI computes a 32-row × 6-token tile of a quantized matrix product (see gemmq.go).
+//
+//go:noescape
+func gemmQ8X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+
+// gemmQ8X32x4VNNI computes a 32-row × 4-token tile of a quantized matrix product (see gemmq.go).
+//
+//go:noescape
+func gemmQ8X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+
+// gemmQ8X32x2VNNI computes a 32-row × 2-token tile of a quantized matrix product (see gemmq.go).
+//
+//go:noescape
+func gemmQ8X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+
 // gemmQ4X32x6VNNI computes a 32-row × 6-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
