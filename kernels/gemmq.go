@@ -141,7 +141,7 @@ func gemmQ(y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, 
 	}
 	kerns := [3]gemmQFunc{impl.gemmQ, impl.gemmQ4, impl.gemmQ2}
 	blk := gemmPanel // bytes per block of the panel the kernels read
-	x := 0 // gemmQX's index: Q8_0X32, Q4_0X32
+	x := 0           // gemmQX's index: Q8_0X32, Q4_0X32
 	if typ == tensor.Q4_0X32 {
 		x = 1
 	}
