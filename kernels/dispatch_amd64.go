@@ -40,8 +40,8 @@ var avx2Table = table{
 	features:  "avx2+fma+f16c",
 	rowsQ8:    rowsQAsm(rowsQ8AVX2, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4AVX2, rowsQ4Generic, 18),
-	rowsQ8X:   rowsQXAsm(rowsQ8XAVX2, 34),
-	rowsQ4X:   rowsQXAsm(rowsQ4XAVX2, 18),
+	rowsQ8X:   rowsQXChecked(rowsQ8XAVX2, 34),
+	rowsQ4X:   rowsQXChecked(rowsQ4XAVX2, 18),
 	panels:    true,
 	rowsF32:   rowsF32Asm(rowsF32AVX2, dotAsm(dotAVX2, 32), 16),
 	rowsF16:   rowsF16Asm(rowsF16AVX2, rowsF16Generic, 16),
@@ -72,8 +72,8 @@ var avx512Table = table{
 	features:  "avx512f+bw+vl+vnni",
 	rowsQ8:    rowsQAsm(rowsQ8VNNI, rowsQ8Generic, 34),
 	rowsQ4:    rowsQAsm(rowsQ4VNNI, rowsQ4Generic, 18),
-	rowsQ8X:   rowsQXAsm(rowsQ8XVNNI, 34),
-	rowsQ4X:   rowsQXAsm(rowsQ4XVNNI, 18),
+	rowsQ8X:   rowsQXChecked(rowsQ8XVNNI, 34),
+	rowsQ4X:   rowsQXChecked(rowsQ4XVNNI, 18),
 	panels:    true,
 	rowsF32:   rowsF32Asm(rowsF32AVX512, dotAsm(dotAVX512, 64), 32),
 	rowsF16:   rowsF16Asm(rowsF16AVX512, rowsF16Generic, 32),
@@ -208,23 +208,6 @@ func rowsQAsm(kern, gen rowsQFunc, blk int) rowsQFunc {
 		if n < len(y) {
 			gen(y[n:], w[n*wstride:], wstride, xq, xd, xs)
 		}
-	}
-}
-
-// rowsQXAsm runs a panel kernel (blocks of bb bytes) after checking the
-// bounds the assembly trusts; with no blocks every row is 0.
-func rowsQXAsm(kern rowsQXFunc, bb int) rowsQXFunc {
-	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
-		nb := len(xd)
-		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)*nb*bb {
-			panic(fmt.Sprintf("kernels: panel kernel bounds: %d rows of %d blocks, w %d xq %d xs %d",
-				len(y), nb, len(w), len(xq), len(xs)))
-		}
-		if nb == 0 {
-			clear(y)
-			return
-		}
-		kern(y, w, xq, xd, xs)
 	}
 }
 

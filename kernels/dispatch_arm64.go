@@ -13,8 +13,9 @@ import (
 // arm64 tiers (hand-written assembly in *_arm64.s):
 //
 //   - sdot: neon plus SDOT (ARMv8.2 FEAT_DotProd) for the Q8_0 and Q4_0 row
-//     dots and the X32 panel kernels. Optional even on ARMv8.2 cores, which fault on it, so it is
-//     offered only when cpuid reports ASIMDDP (Linux: HWCAP_ASIMDDP);
+//     dots and the X32 panel kernels. Optional even on ARMv8.2 cores, which
+//     fault on it, so it is offered only when cpuid reports ASIMDDP (Linux:
+//     HWCAP_ASIMDDP);
 //   - neon: Advanced SIMD only, which every arm64 CPU Go runs on has
 //     (SMULL/SADALP integer dots, FMLA float kernels);
 //   - generic: pure Go.
@@ -39,25 +40,8 @@ var sdotTable = withPanels(armTable("sdot", "asimd+asimddp",
 // withPanels gives an arm64 table its panel kernels for the X32 types
 // (x32_arm64.s).
 func withPanels(t table, q8, q4 rowsQXFunc) table {
-	t.rowsQ8X, t.rowsQ4X, t.panels = rowsQXArm(q8, 34), rowsQXArm(q4, 18), true
+	t.rowsQ8X, t.rowsQ4X, t.panels = rowsQXChecked(q8, 34), rowsQXChecked(q4, 18), true
 	return t
-}
-
-// rowsQXArm runs a panel kernel (blocks of bb bytes) after checking the
-// bounds the assembly trusts; with no blocks every row is 0.
-func rowsQXArm(kern rowsQXFunc, bb int) rowsQXFunc {
-	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
-		nb := len(xd)
-		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)*nb*bb {
-			panic(fmt.Sprintf("kernels: panel kernel bounds: %d rows of %d blocks, w %d xq %d xs %d",
-				len(y), nb, len(w), len(xq), len(xs)))
-		}
-		if nb == 0 || len(y) == 0 {
-			clear(y)
-			return
-		}
-		kern(y, w, xq, xd, xs)
-	}
 }
 
 // armTable is the arm64 table around its quantized row kernels; the two

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 
 	"github.com/t5go/t5go/tensor"
@@ -134,5 +135,23 @@ func rowsQX(typ tensor.Type, y []float32, data []byte, rows, rb, lo, hi int, xq 
 	}
 	if r < hi {
 		plain(y[r-lo:hi-lo], data[r*rb:hi*rb], rb, xq, xd, xs)
+	}
+}
+
+// rowsQXChecked runs an assembly panel kernel (blocks of bb bytes) after
+// checking the bounds it trusts; with no rows or no blocks it does not run
+// (every row is 0).
+func rowsQXChecked(kern rowsQXFunc, bb int) rowsQXFunc {
+	return func(y []float32, w []byte, xq []int8, xd []float32, xs []int32) {
+		nb := len(xd)
+		if len(y)%xRows != 0 || len(xq) < nb*qk || len(xs) < nb || len(w) < len(y)*nb*bb {
+			panic(fmt.Sprintf("kernels: panel kernel bounds: %d rows of %d blocks, w %d xq %d xs %d",
+				len(y), nb, len(w), len(xq), len(xs)))
+		}
+		if nb == 0 || len(y) == 0 {
+			clear(y)
+			return
+		}
+		kern(y, w, xq, xd, xs)
 	}
 }
