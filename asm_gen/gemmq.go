@@ -10,12 +10,12 @@ import (
 
 // gemmQ32x6VNNI: a register-blocked quantized matrix × matrix tile.
 //
-//	func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+//	func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 //
 // It computes 32 weight rows × 6 tokens over nb blocks:
-// y[t*ystride+r] for r < 32, t < 6. With accum != 0 the float
-// accumulators start from y instead of 0, so Go can split k into chunks
-// that stay in L1 and still add the blocks in order (bit-exact). The operands are packed by Go
+// y[t*ystride+r] for r < 32, t < 6. With flags bit 0 (accumulate) the
+// float accumulators start from y instead of 0, so Go can split k into
+// chunks that stay in L1 and still add the blocks in order (bit-exact). The operands are packed by Go
 // (gemmq.go in ../kernels), per block b:
 //
 //	pw: 32 float32 row scales, then for k-group g = 0..7 the 32 rows' four
@@ -36,13 +36,14 @@ import (
 // X32 panel (tensor.X32Layout; per block fp16 scales, then the quant
 // groups) instead of a packed one: per k-group they flip the Q8_0 sign bits
 // or split the Q4_0 nibbles as packQ32X would and convert the scales, and
-// the 6-token ones (always the first tile over a chunk) prefetch the
-// panel's stream. For a few tokens (batched decoding) that beats packing the
+// with flags bit 1 (prefetch: Go sets it on the first tile over a chunk)
+// prefetch the panel's stream. For a few tokens (batched decoding) that beats packing the
 // panel in a separate pass, which waited on DRAM with nothing to overlap
 // it: 8 sequences at Q4_0, 208-231 -> 252-272 tok/s on one thread, 320-370
 // -> 420-494 on two; with the prefetch in the first tile only, 376-387 ->
 // 393-425 on two; Q8_0, 159-162 -> 174-187 on one thread, 273-332 (mean
-// 292) -> 297-309 (302) on two.
+// 292) -> 297-309 (302) on two. The flag lets a 2- or 4-token product
+// (2-5 sequences) be the first tile and prefetch too.
 func gemmQKernels() {
 	for _, src := range []panelSource{packed, x32Q8, x32Q4} {
 		for _, T := range []int{6, 4, 2} {
@@ -70,7 +71,7 @@ func gemmQKernel(T int, src panelSource) {
 	case x32Q4:
 		name, blk = fmt.Sprintf("gemmQ4X32x%dVNNI", T), 32*18
 	}
-	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)")
+	TEXT(name, NOSPLIT, "func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)")
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s computes a 32-row × %d-token tile of a quantized matrix product (see gemmq.go).", name, T))
 	wp := Load(Param("pw").Base(), GP64())
@@ -95,8 +96,8 @@ func gemmQKernel(T int, src panelSource) {
 			VXORPS(fa[t][h], fa[t][h], fa[t][h])
 		}
 	}
-	acc := Load(Param("accum"), GP64())
-	TESTQ(acc, acc)
+	flags := Load(Param("flags"), GP64())
+	TESTQ(U32(1), flags)
 	JZ(LabelRef(name + "_start"))
 	for t := range fa {
 		for h := range fa[t] {
@@ -117,14 +118,17 @@ func gemmQKernel(T int, src panelSource) {
 	}
 
 	Label(name + "_block")
-	if src != packed && T == 6 {
+	if src != packed {
 		// The panel is read here from DRAM, a linear stream: prefetch it
 		// xLead ahead as the matrix × vector kernels do. Only the first
-		// tile over a chunk of blocks does (products of unpacked panels have
-		// at least 6 tokens); a later, shorter tile finds the lines cached.
+		// tile over a chunk of blocks does; a later tile finds the lines
+		// cached.
+		TESTQ(U32(2), flags)
+		JZ(LabelRef(name + "_sums"))
 		for off := 0; off < blk; off += 64 {
 			PREFETCHT1(Mem{Base: wp}.Offset(xLead + off))
 		}
+		Label(name + "_sums")
 	}
 	Comment("int32 sums start at -off·Σx")
 	for t := range ia {

@@ -16,14 +16,22 @@ import (
 // result is bit-exact with the row kernels, so the choice never shows.
 
 // gemmQFunc computes a 32-row × 6-token tile over nb blocks: y[t*ystride+r],
-// starting from the values in y when accum != 0 (so a later chunk of blocks
-// continues the same in-order sum).
-type gemmQFunc func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+// starting from the values in y when flags has gemmAccum (so a later chunk
+// of blocks continues the same in-order sum). gemmPrefetch asks a kernel
+// reading an X32 panel straight from the weights to prefetch its stream.
+type gemmQFunc func(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
+
+// gemmQFunc's flags.
+const (
+	gemmAccum    = 1
+	gemmPrefetch = 2
+)
 
 const (
 	gemmRows      = 32 // rows per packed panel
 	gemmToks      = 6  // tokens per tile
 	gemmMinTokens = 6  // below this MatMul uses the row kernels per token
+	xMinTokens    = 2  // the same for X32 panels read unpacked (no packing to repay)
 	gemmPanel     = 128 + 8*128
 	gemmActBlock  = gemmToks * qk
 	gemmKBlocks   = 24 // blocks per k chunk: 24·1152 B of panel stays in L1 across tiles
@@ -131,6 +139,26 @@ func packQ32(dst []byte, w []byte, rb, nb int, q4 bool) {
 // packing pass up to a few tiles, and more for a long prefill.
 const xDirectMax = 12
 
+// quantTiles reports whether MatMul runs n tokens of a quantized rows-row
+// matrix of typ on the tile kernels rather than the row kernels per token.
+func quantTiles(n, rows int, typ tensor.Type) bool {
+	if impl.gemmQ == nil || rows < gemmRows {
+		return false
+	}
+	if typ.Interleaved() && impl.gemmQX[xIndex(typ)][0] != nil {
+		return n >= xMinTokens
+	}
+	return n >= gemmMinTokens
+}
+
+// xIndex is typ's index in gemmQX: Q8_0X32 0, Q4_0X32 1.
+func xIndex(typ tensor.Type) int {
+	if typ == tensor.Q4_0X32 {
+		return 1
+	}
+	return 0
+}
+
 // gemmQ runs the tile kernel over rows [lo, hi) (a multiple of 32) and all
 // tokens, writing y[t*rows+r]. scratch is the worker's panel buffer.
 func gemmQ(y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, s *workerScratch, lo, hi int) {
@@ -141,10 +169,7 @@ func gemmQ(y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, 
 	}
 	kerns := [3]gemmQFunc{impl.gemmQ, impl.gemmQ4, impl.gemmQ2}
 	blk := gemmPanel // bytes per block of the panel the kernels read
-	x := 0           // gemmQX's index: Q8_0X32, Q4_0X32
-	if typ == tensor.Q4_0X32 {
-		x = 1
-	}
+	x := xIndex(typ)
 	direct := typ.Interleaved() && p.n <= xDirectMax && impl.gemmQX[x][0] != nil
 	if direct {
 		kerns, blk = impl.gemmQX[x], xRows*typ.BlockBytes()
@@ -161,18 +186,24 @@ func gemmQ(y []float32, rows int, w []byte, rb int, typ tensor.Type, p *qPanel, 
 		}
 		for b0 := 0; b0 < nb; b0 += gemmKBlocks {
 			b1 := min(b0+gemmKBlocks, nb)
-			accum := min(b0, 1)
 			pw := panel[b0*blk : b1*blk]
 			for tile := 0; tile < p.tiles; tile++ {
+				flags := 0
+				if b0 > 0 {
+					flags |= gemmAccum
+				}
+				if direct && tile == 0 {
+					flags |= gemmPrefetch
+				}
 				at := tile * nb
 				px := p.px[(at+b0)*gemmActBlock : (at+b1)*gemmActBlock]
 				xd := p.xd[(at+b0)*gemmToks : (at+b1)*gemmToks]
 				xc := p.xc[(at+b0)*gemmToks : (at+b1)*gemmToks]
 				t0 := tile * gemmToks
 				if t0+gemmToks <= p.n {
-					kerns[0](y[t0*rows+r0:], rows, pw, px, xd, xc, b1-b0, accum)
+					kerns[0](y[t0*rows+r0:], rows, pw, px, xd, xc, b1-b0, flags)
 				} else {
-					tailKern(kerns, p.n-t0)(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, accum)
+					tailKern(kerns, p.n-t0)(s.tile[:], gemmRows, pw, px, xd, xc, b1-b0, flags)
 				}
 			}
 		}

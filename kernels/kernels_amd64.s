@@ -2725,7 +2725,7 @@ packQ4XAVX512_done:
 	VZEROUPPER
 	RET
 
-// func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+// func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VNNI
 TEXT ·gemmQ32x6VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
@@ -2750,8 +2750,8 @@ TEXT ·gemmQ32x6VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z9, Z9, Z9
 	VXORPS  Z10, Z10, Z10
 	VXORPS  Z11, Z11, Z11
-	MOVQ    accum+136(FP), R10
-	TESTQ   R10, R10
+	MOVQ    flags+136(FP), R10
+	TESTQ   $0x00000001, R10
 	JZ      gemmQ32x6VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -2971,7 +2971,7 @@ gemmQ32x6VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+// func gemmQ32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VNNI
 TEXT ·gemmQ32x4VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
@@ -2992,8 +2992,8 @@ TEXT ·gemmQ32x4VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z5, Z5, Z5
 	VXORPS  Z6, Z6, Z6
 	VXORPS  Z7, Z7, Z7
-	MOVQ    accum+136(FP), R10
-	TESTQ   R10, R10
+	MOVQ    flags+136(FP), R10
+	TESTQ   $0x00000001, R10
 	JZ      gemmQ32x4VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3153,7 +3153,7 @@ gemmQ32x4VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+// func gemmQ32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VNNI
 TEXT ·gemmQ32x2VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
@@ -3170,8 +3170,8 @@ TEXT ·gemmQ32x2VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z1, Z1, Z1
 	VXORPS  Z2, Z2, Z2
 	VXORPS  Z3, Z3, Z3
-	MOVQ    accum+136(FP), R9
-	TESTQ   R9, R9
+	MOVQ    flags+136(FP), R9
+	TESTQ   $0x00000001, R9
 	JZ      gemmQ32x2VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3271,7 +3271,7 @@ gemmQ32x2VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ8X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+// func gemmQ8X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VNNI, MMX+
 TEXT ·gemmQ8X32x6VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
@@ -3296,8 +3296,8 @@ TEXT ·gemmQ8X32x6VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z9, Z9, Z9
 	VXORPS  Z10, Z10, Z10
 	VXORPS  Z11, Z11, Z11
-	MOVQ    accum+136(FP), R10
-	TESTQ   R10, R10
+	MOVQ    flags+136(FP), R10
+	TESTQ   $0x00000001, R10
 	JZ      gemmQ8X32x6VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3315,12 +3315,14 @@ TEXT ·gemmQ8X32x6VNNI(SB), NOSPLIT, $0-144
 gemmQ8X32x6VNNI_start:
 	TESTQ        SI, SI
 	JZ           gemmQ8X32x6VNNI_store
-	MOVL         $0x80808080, R10
-	VMOVD        R10, X12
+	MOVL         $0x80808080, R11
+	VMOVD        R11, X12
 	VPBROADCASTD X12, Y12
 	VPBROADCASTD X12, Z12
 
 gemmQ8X32x6VNNI_block:
+	TESTQ      $0x00000002, R10
+	JZ         gemmQ8X32x6VNNI_sums
 	PREFETCHT1 16384(AX)
 	PREFETCHT1 16448(AX)
 	PREFETCHT1 16512(AX)
@@ -3339,6 +3341,7 @@ gemmQ8X32x6VNNI_block:
 	PREFETCHT1 17344(AX)
 	PREFETCHT1 17408(AX)
 
+gemmQ8X32x6VNNI_sums:
 	// int32 sums start at -off·Σx
 	VPBROADCASTD  (BX), Z13
 	VPBROADCASTD  (BX), Z14
@@ -3555,8 +3558,8 @@ gemmQ8X32x6VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ8X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VNNI
+// func gemmQ8X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VNNI, MMX+
 TEXT ·gemmQ8X32x4VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
 	MOVQ    px_base+56(FP), CX
@@ -3576,8 +3579,8 @@ TEXT ·gemmQ8X32x4VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z5, Z5, Z5
 	VXORPS  Z6, Z6, Z6
 	VXORPS  Z7, Z7, Z7
-	MOVQ    accum+136(FP), R10
-	TESTQ   R10, R10
+	MOVQ    flags+136(FP), R10
+	TESTQ   $0x00000001, R10
 	JZ      gemmQ8X32x4VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3591,12 +3594,33 @@ TEXT ·gemmQ8X32x4VNNI(SB), NOSPLIT, $0-144
 gemmQ8X32x4VNNI_start:
 	TESTQ        SI, SI
 	JZ           gemmQ8X32x4VNNI_store
-	MOVL         $0x80808080, R10
-	VMOVD        R10, X8
+	MOVL         $0x80808080, R11
+	VMOVD        R11, X8
 	VPBROADCASTD X8, Y8
 	VPBROADCASTD X8, Z8
 
 gemmQ8X32x4VNNI_block:
+	TESTQ      $0x00000002, R10
+	JZ         gemmQ8X32x4VNNI_sums
+	PREFETCHT1 16384(AX)
+	PREFETCHT1 16448(AX)
+	PREFETCHT1 16512(AX)
+	PREFETCHT1 16576(AX)
+	PREFETCHT1 16640(AX)
+	PREFETCHT1 16704(AX)
+	PREFETCHT1 16768(AX)
+	PREFETCHT1 16832(AX)
+	PREFETCHT1 16896(AX)
+	PREFETCHT1 16960(AX)
+	PREFETCHT1 17024(AX)
+	PREFETCHT1 17088(AX)
+	PREFETCHT1 17152(AX)
+	PREFETCHT1 17216(AX)
+	PREFETCHT1 17280(AX)
+	PREFETCHT1 17344(AX)
+	PREFETCHT1 17408(AX)
+
+gemmQ8X32x4VNNI_sums:
 	// int32 sums start at -off·Σx
 	VPBROADCASTD  (BX), Z9
 	VPBROADCASTD  (BX), Z10
@@ -3757,8 +3781,8 @@ gemmQ8X32x4VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ8X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VNNI
+// func gemmQ8X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VNNI, MMX+
 TEXT ·gemmQ8X32x2VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
 	MOVQ    px_base+56(FP), CX
@@ -3774,8 +3798,8 @@ TEXT ·gemmQ8X32x2VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z1, Z1, Z1
 	VXORPS  Z2, Z2, Z2
 	VXORPS  Z3, Z3, Z3
-	MOVQ    accum+136(FP), R9
-	TESTQ   R9, R9
+	MOVQ    flags+136(FP), R9
+	TESTQ   $0x00000001, R9
 	JZ      gemmQ8X32x2VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3785,12 +3809,33 @@ TEXT ·gemmQ8X32x2VNNI(SB), NOSPLIT, $0-144
 gemmQ8X32x2VNNI_start:
 	TESTQ        SI, SI
 	JZ           gemmQ8X32x2VNNI_store
-	MOVL         $0x80808080, R9
-	VMOVD        R9, X4
+	MOVL         $0x80808080, R10
+	VMOVD        R10, X4
 	VPBROADCASTD X4, Y4
 	VPBROADCASTD X4, Z4
 
 gemmQ8X32x2VNNI_block:
+	TESTQ      $0x00000002, R9
+	JZ         gemmQ8X32x2VNNI_sums
+	PREFETCHT1 16384(AX)
+	PREFETCHT1 16448(AX)
+	PREFETCHT1 16512(AX)
+	PREFETCHT1 16576(AX)
+	PREFETCHT1 16640(AX)
+	PREFETCHT1 16704(AX)
+	PREFETCHT1 16768(AX)
+	PREFETCHT1 16832(AX)
+	PREFETCHT1 16896(AX)
+	PREFETCHT1 16960(AX)
+	PREFETCHT1 17024(AX)
+	PREFETCHT1 17088(AX)
+	PREFETCHT1 17152(AX)
+	PREFETCHT1 17216(AX)
+	PREFETCHT1 17280(AX)
+	PREFETCHT1 17344(AX)
+	PREFETCHT1 17408(AX)
+
+gemmQ8X32x2VNNI_sums:
 	// int32 sums start at -off·Σx
 	VPBROADCASTD  (BX), Z5
 	VPBROADCASTD  (BX), Z6
@@ -3895,7 +3940,7 @@ gemmQ8X32x2VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ4X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+// func gemmQ4X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VNNI, MMX+
 TEXT ·gemmQ4X32x6VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
@@ -3920,8 +3965,8 @@ TEXT ·gemmQ4X32x6VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z9, Z9, Z9
 	VXORPS  Z10, Z10, Z10
 	VXORPS  Z11, Z11, Z11
-	MOVQ    accum+136(FP), R10
-	TESTQ   R10, R10
+	MOVQ    flags+136(FP), R10
+	TESTQ   $0x00000001, R10
 	JZ      gemmQ4X32x6VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -3939,12 +3984,14 @@ TEXT ·gemmQ4X32x6VNNI(SB), NOSPLIT, $0-144
 gemmQ4X32x6VNNI_start:
 	TESTQ        SI, SI
 	JZ           gemmQ4X32x6VNNI_store
-	MOVL         $0x0f0f0f0f, R10
-	VMOVD        R10, X12
+	MOVL         $0x0f0f0f0f, R11
+	VMOVD        R11, X12
 	VPBROADCASTD X12, Y12
 	VPBROADCASTD X12, Z12
 
 gemmQ4X32x6VNNI_block:
+	TESTQ      $0x00000002, R10
+	JZ         gemmQ4X32x6VNNI_sums
 	PREFETCHT1 16384(AX)
 	PREFETCHT1 16448(AX)
 	PREFETCHT1 16512(AX)
@@ -3955,6 +4002,7 @@ gemmQ4X32x6VNNI_block:
 	PREFETCHT1 16832(AX)
 	PREFETCHT1 16896(AX)
 
+gemmQ4X32x6VNNI_sums:
 	// int32 sums start at -off·Σx
 	VPBROADCASTD  (BX), Z13
 	VPBROADCASTD  (BX), Z14
@@ -4179,8 +4227,8 @@ gemmQ4X32x6VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ4X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VNNI
+// func gemmQ4X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VNNI, MMX+
 TEXT ·gemmQ4X32x4VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
 	MOVQ    px_base+56(FP), CX
@@ -4200,8 +4248,8 @@ TEXT ·gemmQ4X32x4VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z5, Z5, Z5
 	VXORPS  Z6, Z6, Z6
 	VXORPS  Z7, Z7, Z7
-	MOVQ    accum+136(FP), R10
-	TESTQ   R10, R10
+	MOVQ    flags+136(FP), R10
+	TESTQ   $0x00000001, R10
 	JZ      gemmQ4X32x4VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4215,12 +4263,25 @@ TEXT ·gemmQ4X32x4VNNI(SB), NOSPLIT, $0-144
 gemmQ4X32x4VNNI_start:
 	TESTQ        SI, SI
 	JZ           gemmQ4X32x4VNNI_store
-	MOVL         $0x0f0f0f0f, R10
-	VMOVD        R10, X8
+	MOVL         $0x0f0f0f0f, R11
+	VMOVD        R11, X8
 	VPBROADCASTD X8, Y8
 	VPBROADCASTD X8, Z8
 
 gemmQ4X32x4VNNI_block:
+	TESTQ      $0x00000002, R10
+	JZ         gemmQ4X32x4VNNI_sums
+	PREFETCHT1 16384(AX)
+	PREFETCHT1 16448(AX)
+	PREFETCHT1 16512(AX)
+	PREFETCHT1 16576(AX)
+	PREFETCHT1 16640(AX)
+	PREFETCHT1 16704(AX)
+	PREFETCHT1 16768(AX)
+	PREFETCHT1 16832(AX)
+	PREFETCHT1 16896(AX)
+
+gemmQ4X32x4VNNI_sums:
 	// int32 sums start at -off·Σx
 	VPBROADCASTD  (BX), Z9
 	VPBROADCASTD  (BX), Z10
@@ -4389,8 +4450,8 @@ gemmQ4X32x4VNNI_store:
 	VZEROUPPER
 	RET
 
-// func gemmQ4X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VNNI
+// func gemmQ4X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, AVX512VNNI, MMX+
 TEXT ·gemmQ4X32x2VNNI(SB), NOSPLIT, $0-144
 	MOVQ    pw_base+32(FP), AX
 	MOVQ    px_base+56(FP), CX
@@ -4406,8 +4467,8 @@ TEXT ·gemmQ4X32x2VNNI(SB), NOSPLIT, $0-144
 	VXORPS  Z1, Z1, Z1
 	VXORPS  Z2, Z2, Z2
 	VXORPS  Z3, Z3, Z3
-	MOVQ    accum+136(FP), R9
-	TESTQ   R9, R9
+	MOVQ    flags+136(FP), R9
+	TESTQ   $0x00000001, R9
 	JZ      gemmQ4X32x2VNNI_start
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
@@ -4417,12 +4478,25 @@ TEXT ·gemmQ4X32x2VNNI(SB), NOSPLIT, $0-144
 gemmQ4X32x2VNNI_start:
 	TESTQ        SI, SI
 	JZ           gemmQ4X32x2VNNI_store
-	MOVL         $0x0f0f0f0f, R9
-	VMOVD        R9, X4
+	MOVL         $0x0f0f0f0f, R10
+	VMOVD        R10, X4
 	VPBROADCASTD X4, Y4
 	VPBROADCASTD X4, Z4
 
 gemmQ4X32x2VNNI_block:
+	TESTQ      $0x00000002, R9
+	JZ         gemmQ4X32x2VNNI_sums
+	PREFETCHT1 16384(AX)
+	PREFETCHT1 16448(AX)
+	PREFETCHT1 16512(AX)
+	PREFETCHT1 16576(AX)
+	PREFETCHT1 16640(AX)
+	PREFETCHT1 16704(AX)
+	PREFETCHT1 16768(AX)
+	PREFETCHT1 16832(AX)
+	PREFETCHT1 16896(AX)
+
+gemmQ4X32x2VNNI_sums:
 	// int32 sums start at -off·Σx
 	VPBROADCASTD  (BX), Z5
 	VPBROADCASTD  (BX), Z6

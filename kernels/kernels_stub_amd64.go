@@ -72,47 +72,47 @@ func packQ4XAVX512(dst []byte, w []byte, nb int)
 // gemmQ32x6VNNI computes a 32-row × 6-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ32x4VNNI computes a 32-row × 4-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ32x2VNNI computes a 32-row × 2-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ8X32x6VNNI computes a 32-row × 6-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ8X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ8X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ8X32x4VNNI computes a 32-row × 4-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ8X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ8X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ8X32x2VNNI computes a 32-row × 2-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ8X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ8X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ4X32x6VNNI computes a 32-row × 6-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ4X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ4X32x6VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ4X32x4VNNI computes a 32-row × 4-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ4X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ4X32x4VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmQ4X32x2VNNI computes a 32-row × 2-token tile of a quantized matrix product (see gemmq.go).
 //
 //go:noescape
-func gemmQ4X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, accum int)
+func gemmQ4X32x2VNNI(y []float32, ystride int, pw []byte, px []byte, xd []float32, xc []int32, nb int, flags int)
 
 // gemmB32x32AMX computes 32×32 tiles of a bfloat16 matrix product on AMX (see gemmb_amx.go).
 //

@@ -73,7 +73,7 @@ func (ws *Workspace) rowPath(n int, ps []Product) bool {
 		rows := p.W.Rows()
 		switch p.W.Type {
 		case tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32:
-			if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
+			if quantTiles(n, rows, p.W.Type) {
 				return false
 			}
 		case tensor.F32, tensor.F16, tensor.BF16:

@@ -24,6 +24,7 @@ func TestMatMulsEqualsMatMul(t *testing.T) {
 		ps   []prod
 	}{
 		{"qkv", []prod{{tensor.Q8_0, 640, 1024, false}, {tensor.Q8_0, 640, 256, false}, {tensor.Q8_0, 640, 256, false}}},
+		{"x32-mixed", []prod{{tensor.Q8_0X32, 640, 1024, false}, {tensor.Q4_0X32, 640, 256, false}, {tensor.Q8_0, 640, 64, false}, {tensor.Q4_0X32, 96, 40, true}}},
 		{"gate-up-q4", []prod{{tensor.Q4_0, 640, 2048, false}, {tensor.Q4_0, 640, 2048, false}}},
 		{"odd-rows", []prod{{tensor.Q8_0, 96, 37, false}, {tensor.Q4_0, 96, 5, false}, {tensor.Q8_0, 96, 19, true}}},
 		{"scores", []prod{{tensor.F32, 256, 40, false}, {tensor.Q8_0, 256, 128, false}}},

@@ -165,13 +165,14 @@ func withTier(tb table, f func()) {
 }
 
 // TestMatMulQBitExactAcrossTiers covers the packed tile path (n >= 6
-// tokens, rows >= 32) and its row and token remainders (last tiles of 1-5
-// tokens: the 2- and 4-token kernels).
+// tokens, rows >= 32; X32 panels from 2 tokens) and its row and token
+// remainders (last tiles of 1-5 tokens: the 2- and 4-token kernels).
 func TestMatMulQBitExactAcrossTiers(t *testing.T) {
 	r := rand.New(rand.NewPCG(25, 26))
 	for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32} {
 		for _, sh := range []struct{ n, k, rows int }{{6, 32, 32}, {7, 64, 33}, {13, 640, 69}, {20, 96, 96}, {1, 64, 40}, {12, 2048, 64},
-			{33, 96, 64}, {47, 640, 70}, {8, 640, 64}, {10, 96, 40}, {16, 2048, 32}, {2, 64, 32}} {
+			{33, 96, 64}, {47, 640, 70}, {8, 640, 64}, {10, 96, 40}, {16, 2048, 32}, {2, 64, 32},
+			{3, 640, 64}, {4, 2048, 96}, {5, 96, 70}} {
 			w, _ := makeWeights(r, typ, sh.k, sh.rows)
 			x := randVec(r, sh.n*sh.k)
 			want := make([]float32, sh.n*sh.rows)

@@ -79,7 +79,7 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		ws.acts.size(n, k)
 		m.acts = &ws.acts
 		ws.prep = prepTask{a: &ws.acts, x: x}
-		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
+		if quantTiles(n, rows, w.Type) {
 			ws.prep.off = 128
 			if w.Type.Base() == tensor.Q4_0 {
 				ws.prep.off = 8
@@ -89,7 +89,7 @@ func (ws *Workspace) MatMul(y, x []float32, n int, w tensor.Tensor) {
 		}
 		ws.Pool.Run(n, 8, &ws.prep) // quantize (and pack) the tokens in parallel
 		ws.prep = prepTask{}
-		if impl.gemmQ != nil && n >= gemmMinTokens && rows >= gemmRows {
+		if quantTiles(n, rows, w.Type) {
 			m.panel, m.scratch = &ws.panel, ws.scratch
 			ws.Pool.Run(rows, gemmRows, m)
 			*m = matmulTask{}
