@@ -15,6 +15,91 @@ func bf16Kernels() {
 	pairsBF16()
 }
 
+// softmaxPairs is colSoftmax32AVX512 then pairsBF16AVX512 in one pass (and
+// bit-exact with them), for the bfloat16 attention (kernels/attn_bf16.go):
+// over ksteps·32 rows of 32 scores, per column m = the max; the exps exp(s
+// - m) are summed per column in row order and written only as B's
+// bfloat16 pairs, never back to s. Rows of -Inf (padding) give 0. A
+// cheaper exp (degree 4, no VRNDSCALEPS / VSCALEFPS) was no faster here.
+//
+//	func softmaxPairsAVX512(dst []uint16, s []float32, ksteps int, sum []float32)
+func softmaxPairs() {
+	name := "softmaxPairsAVX512"
+	TEXT(name, NOSPLIT, "func(dst []uint16, s []float32, ksteps int, sum []float32)")
+	Pragma("noescape")
+	Doc(name + " applies a column softmax to 32-column scores and packs the exps as bfloat16 pairs (see attn_bf16.go).")
+	sp := Load(Param("s").Base(), GP64())
+	ks := Load(Param("ksteps"), GP64())
+	Comment("max over the rows, two rows a step (four chains)")
+	p, n := GP64(), GP64()
+	MOVQ(sp, p)
+	MOVQ(ks, n)
+	SHLQ(U8(4), n) // row pairs
+	var m [2][2]VecVirtual
+	for r := range m {
+		for h := range m[r] {
+			m[r][h] = ZMM()
+			VMOVUPS(Mem{Base: p}.Offset(128*r+64*h), m[r][h])
+		}
+	}
+	Label(name + "_max")
+	for r := range m {
+		for h := range m[r] {
+			VMAXPS(Mem{Base: p}.Offset(128*r+64*h), m[r][h], m[r][h])
+		}
+	}
+	ADDQ(U32(256), p)
+	DECQ(n)
+	JNZ(LabelRef(name + "_max"))
+	for h := 0; h < 2; h++ {
+		VMAXPS(m[1][h], m[0][h], m[0][h])
+	}
+	Comment("exps, summed per column in row order, as bfloat16 pairs")
+	dp := Load(Param("dst").Base(), GP64())
+	one, bias := bf16Consts()
+	g := GP32()
+	hiMask := ZMM()
+	MOVL(U32(0xffff0000), g)
+	VPBROADCASTD(g, hiMask)
+	sum := [2]VecVirtual{ZMM(), ZMM()}
+	for h := range sum {
+		VXORPS(sum[h], sum[h], sum[h])
+	}
+	Label(name + "_step")
+	pr := GP64()
+	XORQ(pr, pr)
+	Label(name + "_pair")
+	for h := 0; h < 2; h++ {
+		lo, hi := ZMM(), ZMM()
+		VMOVUPS(Mem{Base: sp}.Offset(64*h), lo)
+		VSUBPS(m[0][h], lo, lo)
+		lo = expVec(lo, ZMM, true)
+		VADDPS(lo, sum[h], sum[h])
+		VMOVUPS(Mem{Base: sp}.Offset(128+64*h), hi)
+		VSUBPS(m[0][h], hi, hi)
+		hi = expVec(hi, ZMM, true)
+		VADDPS(hi, sum[h], sum[h])
+		roundBF16(lo, one, bias)
+		roundBF16(hi, one, bias)
+		VPSRLD(U8(16), lo, lo)
+		VPTERNLOGD(U8(0xf8), hiMask, hi, lo) // lo | (hi & mask)
+		VMOVDQU32(lo, Mem{Base: dp, Index: pr, Scale: 1}.Offset(1024*h))
+	}
+	ADDQ(U32(256), sp)
+	ADDQ(U32(64), pr)
+	CMPQ(pr, U32(1024))
+	JNE(LabelRef(name + "_pair"))
+	ADDQ(U32(2048), dp)
+	DECQ(ks)
+	JNZ(LabelRef(name + "_step"))
+	sump := Load(Param("sum").Base(), GP64())
+	for h := range sum {
+		VMOVUPS(sum[h], Mem{Base: sump}.Offset(64*h))
+	}
+	VZEROUPPER()
+	RET()
+}
+
 // roundBF16 leaves in v the float32 bits of v rounded to bfloat16 in the
 // high half (the low half is garbage); one and bias hold 1 and 0x7fff.
 func roundBF16(v, one, bias VecVirtual) {

@@ -37,6 +37,7 @@ func main() {
 	elemKernels()
 	expKernels()
 	colSoftmaxKernels() // after expKernels: uses its constants
+	softmaxPairs()      // the same
 	layerNormKernels()
 	argmaxKernels()
 	Generate()

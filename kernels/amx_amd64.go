@@ -66,6 +66,14 @@ func pairsBF16Checked(dst []uint16, src []float32, pairs int) {
 	}
 }
 
+// softmaxPairsChecked checks the bounds softmaxPairsAVX512 trusts.
+func softmaxPairsChecked(dst []uint16, s []float32, ksteps int, sum []float32) {
+	if ksteps < 1 || len(s) < ksteps*32*32 || len(dst) < ksteps*bStep || len(sum) < 32 {
+		panic(fmt.Sprintf("kernels: softmaxPairs bounds: %d k-steps, dst %d s %d sum %d", ksteps, len(dst), len(s), len(sum)))
+	}
+	softmaxPairsAVX512(dst, s, ksteps, sum)
+}
+
 // packB32AVX512 checks the bounds the packB32 kernels trust and runs the
 // one for typ over ksteps whole k-steps of 32 full rows.
 func packB32AVX512(dst []uint16, w []byte, rb, ksteps int, typ tensor.Type) {

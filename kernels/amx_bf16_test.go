@@ -213,7 +213,7 @@ func TestDenseAttnBF16(t *testing.T) {
 	for _, c := range []struct {
 		n, stride, heads, d int
 		scale               float32
-	}{{1, 1, 1, 1, 1}, {5, 7, 2, 3, 0.5}, {33, 150, 2, 72, 0.118}, {70, 16, 1, 16, 4}, {200, 144, 2, 72, 0.118}, {300, 40, 2, 19, 0.23}} {
+	}{{1, 1, 1, 1, 1}, {5, 7, 2, 3, 0.5}, {33, 150, 2, 72, 0.118}, {70, 16, 1, 16, 4}, {200, 144, 2, 72, 0.118}, {300, 40, 2, 19, 0.23}, {1100, 150, 2, 72, 0.118}} {
 		q, k, v := normVec(r, c.n*c.stride), normVec(r, c.n*c.stride), normVec(r, c.n*c.stride)
 		want := refDense(round(q, c.scale), round(k, 1), round(v, 1), c.n, c.stride, c.heads, c.d, c.scale)
 		for _, th := range []int{1, 2} {
@@ -314,4 +314,70 @@ func BenchmarkAMXPeak(b *testing.B) {
 		amxPeak(rounds)
 	}
 	b.ReportMetric(float64(b.N)*rounds*4*16*16*32*2/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// TestSoftmaxPairsTiers: every tier's fused softmax against the
+// specification (colSoftmaxGeneric then pairsBF16Generic): the sums within
+// the vector exp's error, the pairs within one bfloat16 step, rows of -Inf
+// exactly 0; and on the avx512 kernels bit-exact with colSoftmax32AVX512
+// then pairsBF16AVX512, the two passes it replaces.
+func TestSoftmaxPairsTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(63, 64))
+	for _, tb := range tiers() {
+		for _, ks := range []int{1, 2, 5} {
+			for _, pad := range []int{0, 1, 31} {
+				rows := 32 * ks
+				s := normVec(r, rows*32)
+				for i := range s {
+					s[i] *= 8
+				}
+				for i := (rows - pad) * 32; i < rows*32; i++ {
+					s[i] = float32(math.Inf(-1))
+				}
+				ref := append([]float32(nil), s...)
+				want, refSum := make([]uint16, ks*bStep), make([]float32, 32)
+				softmaxPairsGeneric(want, ref, ks, refSum)
+				got, sum := make([]uint16, ks*bStep+1), make([]float32, 33)
+				got[len(got)-1], sum[32] = 7, 7
+				in := append([]float32(nil), s...)
+				withTier(tb, func() { tb.softmaxPairs(got, in, ks, sum) })
+				name := fmt.Sprintf("%s ksteps=%d pad=%d", tb.name, ks, pad)
+				for c := range 32 {
+					if d := math.Abs(float64(sum[c] - refSum[c])); d > 1e-6*float64(refSum[c]) {
+						t.Fatalf("%s: sum[%d] = %v, want %v", name, c, sum[c], refSum[c])
+					}
+				}
+				for i := range want {
+					g, w := BF16ToF32(got[i]), BF16ToF32(want[i])
+					if d := math.Abs(float64(g - w)); d > math.Abs(float64(w))/128 {
+						t.Fatalf("%s: pair [%d] = %v, want %v", name, i, g, w)
+					}
+					if w == 0 && g != 0 {
+						t.Fatalf("%s: pair [%d] = %v, want exactly 0", name, i, g)
+					}
+				}
+				if got[len(got)-1] != 7 || sum[32] != 7 {
+					t.Fatalf("%s: wrote past dst or sum", name)
+				}
+				if tb.isa == "avx512" {
+					two, twoSum := make([]uint16, ks*bStep), make([]float32, 32)
+					in := append([]float32(nil), s...)
+					withTier(tb, func() {
+						colSoftmax(in, rows, 32, twoSum)
+						tb.pairsBF16(two, in, 16*ks)
+					})
+					for i := range two {
+						if two[i] != got[i] {
+							t.Fatalf("%s: pair [%d] = %#x, colSoftmax+pairsBF16 %#x", name, i, got[i], two[i])
+						}
+					}
+					for c := range 32 {
+						if !sameBits(sum[c], twoSum[c]) {
+							t.Fatalf("%s: sum[%d] = %v, colSoftmax %v", name, c, sum[c], twoSum[c])
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -1,15 +1,18 @@
 package kernels
 
-import "sync/atomic"
+import (
+	"math"
+	"sync/atomic"
+)
 
 // Dense attention on the bfloat16 AMX path (DenseAttn.BF16). Per head the
 // keys become A rows (key × dim) and the values A rows transposed (dim ×
 // key); per block of 32 queries:
 //
 //  1. S[key][query] = keys · queries, the queries packed as B (scaled);
-//  2. colSoftmax down each query's column (exp, sums), as the float path;
-//  3. the probabilities, pairs of keys at a time, become B (pairsBF16);
-//  4. O[dim][query] = values · probabilities, divided by the sums on the
+//  2. a softmax down each query's column (exp, sums) that writes the
+//     probabilities as B, pairs of keys at a time (softmaxPairs);
+//  3. O[dim][query] = values · probabilities, divided by the sums on the
 //     way out.
 
 // attendB is Attend on the bfloat16 path.
@@ -34,8 +37,10 @@ func (a *DenseAttn) attendB(p *Pool, out, q, k, v []float32, n, stride, heads, d
 }
 
 type bAttnScratch struct {
+	qt  []float32 // [dp × 32] the block's scaled queries, transposed
+	vt  []float32 // [d × np] a head's values, transposed
 	qb  []uint16  // the block's queries as B
-	s   []float32 // [np × 32] scores, then exp
+	s   []float32 // [np × 32] scores (then scratch)
 	pb  []uint16  // the exps as B
 	o   []float32 // [dp × 32] outputs, transposed
 	sum [32]float32
@@ -59,7 +64,7 @@ func (t *bAttnTask) Run(lo, hi int) {
 			return
 		}
 		if t.phase == 0 {
-			t.packHead(i)
+			t.packHead(s, i)
 		} else {
 			t.block(s, i/t.blocks, i%t.blocks)
 		}
@@ -67,8 +72,10 @@ func (t *bAttnTask) Run(lo, hi int) {
 }
 
 // packHead converts head h's keys (A: np × dp) and values (A: dp × np,
-// transposed), zero past n keys and d dims.
-func (t *bAttnTask) packHead(h int) {
+// transposed), zero past n keys and d dims. The values are transposed in
+// float32 and then rounded a row at a time by the vector converter (a
+// bfloat16 rounding per scattered element cost more than the transpose).
+func (t *bAttnTask) packHead(s *bAttnScratch, h int) {
 	n, np, d, dp := t.n, t.np, t.d, t.dp
 	kb := t.a.kb[h*np*dp : (h+1)*np*dp]
 	rowsToA(kb, t.k[h*d:], n, d, t.stride, dp, 1)
@@ -76,15 +83,14 @@ func (t *bAttnTask) packHead(h int) {
 	vs := t.vs
 	vb := t.a.vb[h*dp*vs : (h+1)*dp*vs]
 	clear(vb[d*vs:])
+	s.vt = grow(s.vt, d*n)
 	for j := 0; j < n; j++ {
 		row := t.v[j*t.stride+h*d : j*t.stride+h*d+d]
 		for c, x := range row {
-			vb[c*vs+j] = bf16(x)
+			s.vt[c*n+j] = x
 		}
 	}
-	for c := 0; c < d; c++ {
-		clear(vb[c*vs+n : (c+1)*vs])
-	}
+	rowsToA(vb, s.vt, d, n, n, vs, 1)
 }
 
 // block attends queries [32b, 32b+32) of head h.
@@ -92,21 +98,25 @@ func (t *bAttnTask) block(s *bAttnScratch, h, b int) {
 	n, np, d, dp := t.n, t.np, t.d, t.dp
 	ks := dp / 32
 	s.qb = grow(s.qb, ks*bStep)
+	s.qt = grow(s.qt, dp*32)
 	s.s = grow(s.s, np*32)
 	s.pb = grow(s.pb, np/32*bStep)
 	s.o = grow(s.o, dp*32)
-	// the queries as B: columns are queries, pairs run along the dims
-	clear(s.qb)
+	// the queries as B: columns are queries, pairs run along the dims;
+	// transposed in float32, then paired and rounded by the vector kernel
+	clear(s.qt)
 	q0, nq := 32*b, min(32, n-32*b)
 	for r := 0; r < nq; r++ {
 		for i, x := range t.q[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d] {
-			s.qb[bAt(i, r)] = bf16(x * t.scale)
+			s.qt[i*32+r] = x * t.scale
 		}
 	}
+	impl.pairsBF16(s.qb, s.qt, dp/2)
 	impl.gemmB(s.s, 32, t.a.kb[h*np*dp:(h+1)*np*dp], dp, s.qb, ks, np/32)
-	colSoftmax(s.s[:n*32], n, 32, s.sum[:])
-	clear(s.s[n*32:]) // keys past n: zero weights (their values are zero too)
-	impl.pairsBF16(s.pb, s.s, np/2)
+	for i := n * 32; i < np*32; i++ {
+		s.s[i] = float32(math.Inf(-1)) // keys past n: zero weights
+	}
+	impl.softmaxPairs(s.pb, s.s, np/32, s.sum[:])
 	impl.gemmB(s.o, 32, t.a.vb[h*dp*t.vs:(h+1)*dp*t.vs], t.vs, s.pb, np/32, dp/32)
 	for r := 0; r < nq; r++ {
 		inv := 1 / s.sum[r]

@@ -46,36 +46,38 @@ type table struct {
 	gemmFRows, gemmFToks int
 
 	// bfloat16 products on AMX (gemmb_amx.go); gemmB nil: none.
-	gemmB     gemmBFunc
-	toBF16    func(dst []uint16, src []float32, scale float32)              // toBF16Generic's contract
-	pairsBF16 func(dst []uint16, src []float32, pairs int)                  // pairsBF16Generic's contract
-	packB     func(dst []uint16, w []byte, rb, ksteps int, typ tensor.Type) // packRowsB on 32 full rows, whole k-steps; nil: Go
+	gemmB        gemmBFunc
+	toBF16       func(dst []uint16, src []float32, scale float32)              // toBF16Generic's contract
+	pairsBF16    func(dst []uint16, src []float32, pairs int)                  // pairsBF16Generic's contract
+	softmaxPairs func(dst []uint16, s []float32, ksteps int, sum []float32)    // softmaxPairsGeneric's contract
+	packB        func(dst []uint16, w []byte, rb, ksteps int, typ tensor.Type) // packRowsB on 32 full rows, whole k-steps; nil: Go
 }
 
 var genericTable = table{
-	name:      "generic",
-	isa:       "generic",
-	features:  "pure Go",
-	rowsQ8:    rowsQ8Generic,
-	rowsQ4:    rowsQ4Generic,
-	rowsQ8X:   rowsQ8XGeneric,
-	rowsQ4X:   rowsQ4XGeneric,
-	rowsF32:   rowsF32Generic,
-	rowsF16:   rowsF16Generic,
-	rowsBF16:  rowsBF16Generic,
-	dot:       dotGeneric,
-	axpy:      axpyGeneric,
-	rmsnorm:   rmsNormGeneric,
-	layernorm: layerNormGeneric,
-	geluMul:   geluTanhMulGeneric,
-	gelu:      geluTanhGeneric,
-	expSum:    expSumGeneric,
-	argmax:    argmaxGeneric,
-	packQ:     packQ32,
-	packQX:    packQ32X,
-	quant:     quantizeQ8,
-	toBF16:    toBF16Generic,
-	pairsBF16: pairsBF16Generic,
+	name:         "generic",
+	isa:          "generic",
+	features:     "pure Go",
+	rowsQ8:       rowsQ8Generic,
+	rowsQ4:       rowsQ4Generic,
+	rowsQ8X:      rowsQ8XGeneric,
+	rowsQ4X:      rowsQ4XGeneric,
+	rowsF32:      rowsF32Generic,
+	rowsF16:      rowsF16Generic,
+	rowsBF16:     rowsBF16Generic,
+	dot:          dotGeneric,
+	axpy:         axpyGeneric,
+	rmsnorm:      rmsNormGeneric,
+	layernorm:    layerNormGeneric,
+	geluMul:      geluTanhMulGeneric,
+	gelu:         geluTanhGeneric,
+	expSum:       expSumGeneric,
+	argmax:       argmaxGeneric,
+	packQ:        packQ32,
+	packQX:       packQ32X,
+	quant:        quantizeQ8,
+	toBF16:       toBF16Generic,
+	pairsBF16:    pairsBF16Generic,
+	softmaxPairs: softmaxPairsGeneric,
 }
 
 // impl is the selected table, filled once at init. Tests swap it.

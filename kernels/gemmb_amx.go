@@ -59,6 +59,15 @@ func pairsBF16Generic(dst []uint16, src []float32, pairs int) {
 	}
 }
 
+// softmaxPairsGeneric is the specification of softmaxPairs: a column
+// softmax over ksteps·32 rows of 32 scores (colSoftmaxGeneric; rows of
+// -Inf give 0) whose exps go to dst as B's bfloat16 pairs (pairsBF16);
+// s is scratch.
+func softmaxPairsGeneric(dst []uint16, s []float32, ksteps int, sum []float32) {
+	colSoftmaxGeneric(s, 32*ksteps, 32, sum)
+	pairsBF16Generic(dst, s, 16*ksteps)
+}
+
 // gemmBGeneric is the specification of gemmBFunc (sums in k order; the
 // tile unit's order differs, so tiers agree within float32 rounding).
 func gemmBGeneric(c []float32, cstride int, a []uint16, astride int, b []uint16, ksteps, panels int) {

@@ -175,16 +175,21 @@ func BenchmarkDenseAttn(b *testing.B) {
 	q, k, v := normVec(r, n*C), normVec(r, n*C), normVec(r, n*C)
 	out := make([]float32, n*C)
 	for _, th := range []int{1, 2} {
-		b.Run(fmt.Sprintf("n=%d/threads=%d", n, th), func(b *testing.B) {
-			p := NewPool(th)
-			defer p.Close()
-			var a DenseAttn
-			cpu0 := cpuTime()
-			for b.Loop() {
-				a.Attend(p, out, q, k, v, n, C, heads, d, 0.118)
+		for _, bf := range []bool{false, true} {
+			if bf && !HasBF16() {
+				continue
 			}
-			reportRate(b, 4*float64(n)*float64(n)*float64(C)/1e9, "GFLOP", th, cpu0)
-		})
+			b.Run(fmt.Sprintf("n=%d/bf16=%v/threads=%d", n, bf, th), func(b *testing.B) {
+				p := NewPool(th)
+				defer p.Close()
+				a := DenseAttn{BF16: bf}
+				cpu0 := cpuTime()
+				for b.Loop() {
+					a.Attend(p, out, q, k, v, n, C, heads, d, 0.118)
+				}
+				reportRate(b, 4*float64(n)*float64(n)*float64(C)/1e9, "GFLOP", th, cpu0)
+			})
+		}
 	}
 }
 

@@ -8119,6 +8119,210 @@ colSoftmax16AVX2_loop:
 	VZEROUPPER
 	RET
 
+// func softmaxPairsAVX512(dst []uint16, s []float32, ksteps int, sum []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·softmaxPairsAVX512(SB), NOSPLIT, $0-80
+	MOVQ s_base+24(FP), AX
+	MOVQ ksteps+48(FP), CX
+
+	// max over the rows, two rows a step (four chains)
+	MOVQ    AX, DX
+	MOVQ    CX, BX
+	SHLQ    $0x04, BX
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+
+softmaxPairsAVX512_max:
+	VMAXPS (DX), Z0, Z0
+	VMAXPS 64(DX), Z1, Z1
+	VMAXPS 128(DX), Z2, Z2
+	VMAXPS 192(DX), Z3, Z3
+	ADDQ   $0x00000100, DX
+	DECQ   BX
+	JNZ    softmaxPairsAVX512_max
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+
+	// exps, summed per column in row order, as bfloat16 pairs
+	MOVQ         dst_base+0(FP), DX
+	MOVL         $0x00000001, BX
+	VPBROADCASTD BX, Z2
+	MOVL         $0x00007fff, BX
+	VPBROADCASTD BX, Z3
+	MOVL         $0xffff0000, BX
+	VPBROADCASTD BX, Z4
+	VXORPS       Z5, Z5, Z5
+	VXORPS       Z6, Z6, Z6
+
+softmaxPairsAVX512_step:
+	XORQ BX, BX
+
+softmaxPairsAVX512_pair:
+	VMOVUPS      (AX), Z7
+	VSUBPS       Z0, Z7, Z7
+	VBROADCASTSS expconst<>+0(SB), Z8
+	VMAXPS       Z8, Z7, Z7
+	VBROADCASTSS expconst<>+4(SB), Z9
+	VMINPS       Z9, Z7, Z7
+	VCMPPS       $0x1e, Z8, Z7, K1
+	VBROADCASTSS expconst<>+8(SB), Z8
+	VMULPS       Z7, Z8, Z8
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VBROADCASTSS expconst<>+12(SB), Z9
+	VFNMADD231PS Z9, Z8, Z7
+	VBROADCASTSS expconst<>+16(SB), Z9
+	VFNMADD231PS Z9, Z8, Z7
+	VBROADCASTSS expconst<>+20(SB), Z9
+	VBROADCASTSS expconst<>+24(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+28(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+32(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+36(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+40(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VMULPS       Z7, Z7, Z10
+	VFMADD213PS  Z7, Z10, Z9
+	VBROADCASTSS expconst<>+44(SB), Z7
+	VADDPS       Z7, Z9, Z9
+	VSCALEFPS    Z8, Z9, Z9
+	VMOVAPS.Z    Z9, K1, Z9
+	VADDPS       Z9, Z5, Z5
+	VMOVUPS      128(AX), Z7
+	VSUBPS       Z0, Z7, Z7
+	VBROADCASTSS expconst<>+0(SB), Z8
+	VMAXPS       Z8, Z7, Z7
+	VBROADCASTSS expconst<>+4(SB), Z10
+	VMINPS       Z10, Z7, Z7
+	VCMPPS       $0x1e, Z8, Z7, K1
+	VBROADCASTSS expconst<>+8(SB), Z8
+	VMULPS       Z7, Z8, Z8
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VBROADCASTSS expconst<>+12(SB), Z10
+	VFNMADD231PS Z10, Z8, Z7
+	VBROADCASTSS expconst<>+16(SB), Z10
+	VFNMADD231PS Z10, Z8, Z7
+	VBROADCASTSS expconst<>+20(SB), Z10
+	VBROADCASTSS expconst<>+24(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+28(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+32(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+36(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+40(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VMULPS       Z7, Z7, Z11
+	VFMADD213PS  Z7, Z11, Z10
+	VBROADCASTSS expconst<>+44(SB), Z7
+	VADDPS       Z7, Z10, Z10
+	VSCALEFPS    Z8, Z10, Z10
+	VMOVAPS.Z    Z10, K1, Z10
+	VADDPS       Z10, Z5, Z5
+	VPSRLD       $0x10, Z9, Z7
+	VPANDD       Z2, Z7, Z7
+	VPADDD       Z3, Z7, Z7
+	VPADDD       Z7, Z9, Z9
+	VPSRLD       $0x10, Z10, Z7
+	VPANDD       Z2, Z7, Z7
+	VPADDD       Z3, Z7, Z7
+	VPADDD       Z7, Z10, Z10
+	VPSRLD       $0x10, Z9, Z9
+	VPTERNLOGD   $0xf8, Z4, Z10, Z9
+	VMOVDQU32    Z9, (DX)(BX*1)
+	VMOVUPS      64(AX), Z7
+	VSUBPS       Z1, Z7, Z7
+	VBROADCASTSS expconst<>+0(SB), Z8
+	VMAXPS       Z8, Z7, Z7
+	VBROADCASTSS expconst<>+4(SB), Z9
+	VMINPS       Z9, Z7, Z7
+	VCMPPS       $0x1e, Z8, Z7, K1
+	VBROADCASTSS expconst<>+8(SB), Z8
+	VMULPS       Z7, Z8, Z8
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VBROADCASTSS expconst<>+12(SB), Z9
+	VFNMADD231PS Z9, Z8, Z7
+	VBROADCASTSS expconst<>+16(SB), Z9
+	VFNMADD231PS Z9, Z8, Z7
+	VBROADCASTSS expconst<>+20(SB), Z9
+	VBROADCASTSS expconst<>+24(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+28(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+32(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+36(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VBROADCASTSS expconst<>+40(SB), Z10
+	VFMADD213PS  Z10, Z7, Z9
+	VMULPS       Z7, Z7, Z10
+	VFMADD213PS  Z7, Z10, Z9
+	VBROADCASTSS expconst<>+44(SB), Z7
+	VADDPS       Z7, Z9, Z9
+	VSCALEFPS    Z8, Z9, Z9
+	VMOVAPS.Z    Z9, K1, Z9
+	VADDPS       Z9, Z6, Z6
+	VMOVUPS      192(AX), Z7
+	VSUBPS       Z1, Z7, Z7
+	VBROADCASTSS expconst<>+0(SB), Z8
+	VMAXPS       Z8, Z7, Z7
+	VBROADCASTSS expconst<>+4(SB), Z10
+	VMINPS       Z10, Z7, Z7
+	VCMPPS       $0x1e, Z8, Z7, K1
+	VBROADCASTSS expconst<>+8(SB), Z8
+	VMULPS       Z7, Z8, Z8
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VBROADCASTSS expconst<>+12(SB), Z10
+	VFNMADD231PS Z10, Z8, Z7
+	VBROADCASTSS expconst<>+16(SB), Z10
+	VFNMADD231PS Z10, Z8, Z7
+	VBROADCASTSS expconst<>+20(SB), Z10
+	VBROADCASTSS expconst<>+24(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+28(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+32(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+36(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VBROADCASTSS expconst<>+40(SB), Z11
+	VFMADD213PS  Z11, Z7, Z10
+	VMULPS       Z7, Z7, Z11
+	VFMADD213PS  Z7, Z11, Z10
+	VBROADCASTSS expconst<>+44(SB), Z7
+	VADDPS       Z7, Z10, Z10
+	VSCALEFPS    Z8, Z10, Z10
+	VMOVAPS.Z    Z10, K1, Z10
+	VADDPS       Z10, Z6, Z6
+	VPSRLD       $0x10, Z9, Z7
+	VPANDD       Z2, Z7, Z7
+	VPADDD       Z3, Z7, Z7
+	VPADDD       Z7, Z9, Z9
+	VPSRLD       $0x10, Z10, Z7
+	VPANDD       Z2, Z7, Z7
+	VPADDD       Z3, Z7, Z7
+	VPADDD       Z7, Z10, Z10
+	VPSRLD       $0x10, Z9, Z9
+	VPTERNLOGD   $0xf8, Z4, Z10, Z9
+	VMOVDQU32    Z9, 1024(DX)(BX*1)
+	ADDQ         $0x00000100, AX
+	ADDQ         $0x00000040, BX
+	CMPQ         BX, $0x00000400
+	JNE          softmaxPairsAVX512_pair
+	ADDQ         $0x00000800, DX
+	DECQ         CX
+	JNZ          softmaxPairsAVX512_step
+	MOVQ         sum_base+56(FP), AX
+	VMOVUPS      Z5, (AX)
+	VMOVUPS      Z6, 64(AX)
+	VZEROUPPER
+	RET
+
 // func sumAVX512(x []float32) float32
 // Requires: AVX, AVX512DQ, AVX512F, SSE
 TEXT ·sumAVX512(SB), NOSPLIT, $0-28

@@ -299,6 +299,11 @@ func colSoftmax32AVX512(s []float32, rows int, sum []float32)
 //go:noescape
 func colSoftmax16AVX2(s []float32, rows int, sum []float32)
 
+// softmaxPairsAVX512 applies a column softmax to 32-column scores and packs the exps as bfloat16 pairs (see attn_bf16.go).
+//
+//go:noescape
+func softmaxPairsAVX512(dst []uint16, s []float32, ksteps int, sum []float32)
+
 // sumAVX512 reduces whole vector steps of x (see layernorm.go).
 //
 //go:noescape
