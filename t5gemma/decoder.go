@@ -88,6 +88,7 @@ func (st *State) decStoreKV() {
 	c, d := t.c, t.c.HeadDim
 	kvw := c.KVHeads * d
 	sc := &st.self[t.layer]
+	sc.grow(st.pos + t.n)
 	for b := range st.b {
 		for i := range t.n {
 			src := (b*t.n + i) * kvw
@@ -100,4 +101,12 @@ func (st *State) decStoreKV() {
 
 // Rewind restarts the decoder at position 0, keeping the encoder output and
 // the cross keys/values: one encoded input can answer several questions.
-func (st *State) Rewind() { st.pos = 0 }
+func (st *State) Rewind() { st.restart() }
+
+// restart sets the decoder back to position 0.
+func (st *State) restart() {
+	st.pos = 0
+	for l := range st.self {
+		st.self[l].restart()
+	}
+}

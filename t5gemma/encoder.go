@@ -73,7 +73,7 @@ func (st *State) EncodeContext(ctx context.Context, in EncoderInput) error {
 	}
 	st.trace("encoder_last_hidden_state", -1, st.encOut[:n*H])
 	st.buildCross()
-	st.pos = 0
+	st.restart()
 	return nil
 }
 

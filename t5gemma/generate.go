@@ -28,7 +28,7 @@ func (st *State) Greedy(ctx context.Context, maxNew int, onStep func(step int, t
 		cur[b] = c.DecoderStart
 		out[b] = append(make([]int32, 0, maxNew+1), c.DecoderStart)
 	}
-	st.pos = 0
+	st.restart()
 	for step := range maxNew {
 		if err := ctx.Err(); err != nil {
 			return out, err

@@ -111,18 +111,18 @@ func (st *State) attendBlock(ms *mergedScratch, ws *kernels.Workspace, lo, r0, r
 				q[r*G*d+i] = x * scale
 			}
 		}
-		ss, cs := ms.ss[:nq*sc.cap], ms.cs[:nq*cr.used]
-		ws.MatMuls(nq, kernels.Product{Y: ss, X: q, W: ms.view(0, sc.keys(b, g), d, sc.cap)},
+		ss, cs := ms.ss[:nq*sc.live], ms.cs[:nq*cr.used]
+		ws.MatMuls(nq, kernels.Product{Y: ss, X: q, W: ms.view(0, sc.keys(b, g), d, sc.live)},
 			kernels.Product{Y: cs, X: q, W: cr.keys(b, g, &ms.shapes[1])})
 		for r := range n {
 			p := st.pos + (r0+r)%t.n // this row's position
 			for h := range G {
 				qi := r*G + h
-				ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.cap:(qi+1)*sc.cap], cs[qi*cr.used:(qi+1)*cr.used], p, sc.cap, b, t.sliding, c.Window)
+				ms.sum[qi] = st.mergedSoftmax(ss[qi*sc.live:(qi+1)*sc.live], cs[qi*cr.used:(qi+1)*cr.used], p, sc.live, b, t.sliding, c.Window)
 			}
 		}
 		o, o2 := ms.o[:nq*d], ms.o2[:nq*d]
-		ws.MatMuls(nq, kernels.Product{Y: o, X: ss, W: ms.view(2, sc.values(b, g), sc.cap, d)},
+		ws.MatMuls(nq, kernels.Product{Y: o, X: ss, W: ms.view(2, sc.values(b, g), sc.live, d)},
 			kernels.Product{Y: o2, X: cs, W: cr.values(b, g, &ms.shapes[3])})
 		for r := range n {
 			dst := (r0-lo+r)*qw + g*G*d

@@ -70,38 +70,70 @@ type State struct {
 
 // kvCache holds the keys and values of one decoder layer for every batch row
 // and KV head, laid out for matrix products: keys as [cap × HeadDim] and
-// values transposed as [HeadDim × cap] per (row, KV head).
+// values transposed as [HeadDim × live] per (row, KV head). live, the
+// slots the products read, grows by doubling up to cap as positions are
+// written (grow), so a state sized for thousands of new tokens does not
+// read thousands of empty slots every step; below cap no slot wraps.
 type kvCache struct {
 	k, vt []float32
 	cap   int
+	live  int // slots in use: the values' row stride
 	heads int // KV heads
 	d     int // head width
 }
 
-// keys of batch row b, KV head g: [cap × d].
+// liveStart is a self cache's live slots after a restart.
+const liveStart = 16
+
+// keys of batch row b, KV head g: [live × d] (rows are slots).
 func (c *kvCache) keys(b, g int) []float32 {
 	o := (b*c.heads + g) * c.cap * c.d
-	return c.k[o : o+c.cap*c.d]
+	return c.k[o : o+c.live*c.d]
 }
 
-// values of batch row b, KV head g, transposed: [d × cap].
+// values of batch row b, KV head g, transposed: [d × live].
 func (c *kvCache) values(b, g int) []float32 {
 	o := (b*c.heads + g) * c.cap * c.d
-	return c.vt[o : o+c.cap*c.d]
+	return c.vt[o : o+c.live*c.d]
 }
 
-// put stores key and value vectors (d each) of (b, g) at slot j.
+// put stores key and value vectors (d each) of (b, g) at slot j < live.
 func (c *kvCache) put(b, g, j int, key, value []float32) {
 	copy(c.keys(b, g)[j*c.d:(j+1)*c.d], key)
 	vt := c.values(b, g)
 	for i, x := range value[:c.d] {
-		vt[i*c.cap+j] = x
+		vt[i*c.live+j] = x
 	}
 }
 
+// grow makes positions below upto fit without wrapping (or live = cap):
+// it doubles live and moves each transposed value row to the new stride,
+// last row first (rows only move up), zeroing the new slots.
+func (c *kvCache) grow(upto int) {
+	n := c.live
+	for n < min(upto, c.cap) {
+		n = min(2*n, c.cap)
+	}
+	if n == c.live {
+		return
+	}
+	for blk := 0; blk < len(c.vt); blk += c.cap * c.d {
+		vt := c.vt[blk : blk+c.cap*c.d]
+		for i := c.d - 1; i >= 0; i-- {
+			copy(vt[i*n:i*n+c.live], vt[i*c.live:(i+1)*c.live])
+			clear(vt[i*n+c.live : (i+1)*n])
+		}
+	}
+	c.live = n
+}
+
+// restart forgets every position: slots are rewritten from 0.
+func (c *kvCache) restart() { c.live = min(liveStart, c.cap) }
+
 func newKVCache(batch, capacity int, s *StackConfig) kvCache {
 	n := batch * s.KVHeads * capacity * s.HeadDim
-	return kvCache{k: make([]float32, n), vt: make([]float32, n), cap: capacity, heads: s.KVHeads, d: s.HeadDim}
+	return kvCache{k: make([]float32, n), vt: make([]float32, n), cap: capacity, live: min(liveStart, capacity),
+		heads: s.KVHeads, d: s.HeadDim}
 }
 
 // NewState allocates the activations and caches for lim. pool runs the

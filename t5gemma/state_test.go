@@ -116,6 +116,63 @@ func TestCrossOnceAndCacheEqualsRecompute(t *testing.T) {
 	}
 }
 
+// TestSelfCacheGrows: decoding one token at a time while the self caches'
+// live slots double (16 -> 32 -> 64 in the global layer; the sliding
+// layer's ring wraps) gives the logits of the whole prefix fed at once,
+// and again after Rewind.
+func TestSelfCacheGrows(t *testing.T) {
+	m := tinyModel(t, tensor.F32)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	const n, decLen = 40, 64
+	in := EncoderInput{B: 1, S: 6, IDs: []int32{2, 40, 41, 42, 43, 44}}
+	seq := make([]int32, n)
+	for i := range seq {
+		seq[i] = int32(3 + (i*37)%90)
+	}
+	full, err := m.NewState(Limits{Batch: 1, EncLen: 6, DecLen: decLen}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := full.Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	want, err := full.Decode(seq, n, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.NewState(Limits{Batch: 1, EncLen: 6, DecLen: decLen, Chunk: 1}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	V := m.Config.Vocab
+	for round, steps := range []int{n, 20} {
+		for i := range steps {
+			got, err := st.Decode(seq[i:i+1], 1, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range V {
+				if math.Abs(float64(got[j]-want[i*V+j])) > 1e-4 {
+					t.Fatalf("round %d step %d logit %d: one at a time %v, whole prefix %v", round, i, j, got[j], want[i*V+j])
+				}
+			}
+		}
+		if round == 0 {
+			if live := st.self[1].live; live != decLen {
+				t.Fatalf("global layer's live slots %d after %d tokens, want %d", live, n, decLen)
+			}
+			st.Rewind()
+			if live := st.self[1].live; live != liveStart {
+				t.Fatalf("live slots %d after Rewind, want %d", live, liveStart)
+			}
+		}
+	}
+}
+
 // A padded batch gives each row what it gives alone: left padding shifts a
 // row's positions, but RoPE scores and windows only see differences, so the
 // logits agree to float rounding.
