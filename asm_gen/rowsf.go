@@ -17,6 +17,7 @@ import (
 // (float: bounded error). Register map: four rows from base p with stride
 // s (bytes), s3 = 3s; acc[r][u], two chains per row.
 func rowsFKernels() {
+	rowsF32x4()
 	for _, typ := range []string{"F32", "F16", "BF16"} {
 		rowsF("rows"+typ+"AVX512", typ, ZMM, 16)
 		rowsF("rows"+typ+"AVX2", typ, YMM, 8)
@@ -98,6 +99,90 @@ func rowsF(name, typ string, vec func() VecVirtual, lanes int) {
 	LEAQ(Mem{Base: wp, Index: s, Scale: 4}, wp)
 	DECQ(ng)
 	JNZ(LabelRef(name + "_group"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// rowsF32x4AVX512 is the float row kernel for four tokens at once:
+//
+//	func rowsF32x4AVX512(y []float32, ystride int, w []float32, x []float32, k int, rows int)
+//
+// y[t*ystride+r] = Σ_i w[r*k+i]·x[t*k+i] for t < 4, r < rows rounded down
+// to 2, i < k rounded down to 16; Go adds the tails (rowsF32x4 in
+// ../kernels/rowsf_amd64.go). Two rows a pass against the four tokens'
+// vectors held in registers: each weight vector is loaded once for four
+// FMAs, where four one-token passes loaded it four times and, over a long
+// input's cross cache, reread it from DRAM or L2 each time.
+func rowsF32x4() {
+	name := "rowsF32x4AVX512"
+	TEXT(name, NOSPLIT, "func(y []float32, ystride int, w []float32, x []float32, k int, rows int)")
+	Pragma("noescape")
+	Doc(name + " computes two rows at a time of a float matrix product with four tokens (see rowsf.go).")
+	yp := Load(Param("y").Base(), GP64())
+	ys := Load(Param("ystride"), GP64())
+	SHLQ(U8(2), ys)
+	ys3 := GP64()
+	LEAQ(Mem{Base: ys, Index: ys, Scale: 2}, ys3)
+	ng := Load(Param("rows"), GP64())
+	SHRQ(U8(1), ng)
+	JZ(LabelRef(name + "_done"))
+	k := Load(Param("k"), GP64())
+	s := GP64() // bytes per row or token
+	MOVQ(k, s)
+	SHLQ(U8(2), s)
+	s3 := GP64()
+	LEAQ(Mem{Base: s, Index: s, Scale: 2}, s3)
+	steps := GP64()
+	MOVQ(k, steps)
+	SHRQ(U8(4), steps)
+	wp := Load(Param("w").Base(), GP64())
+
+	Label(name + "_pair")
+	p := GP64()
+	MOVQ(wp, p)
+	xp := Load(Param("x").Base(), GP64())
+	n := GP64()
+	MOVQ(steps, n)
+	var acc [2][4]VecVirtual
+	for r := range acc {
+		for t := range acc[r] {
+			acc[r][t] = ZMM()
+			VXORPS(acc[r][t], acc[r][t], acc[r][t])
+		}
+	}
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_reduce"))
+	Label(name + "_loop")
+	var xv [4]VecVirtual
+	for t := range xv {
+		xv[t] = ZMM()
+		VMOVUPS([]Mem{{Base: xp}, {Base: xp, Index: s, Scale: 1}, {Base: xp, Index: s, Scale: 2}, {Base: xp, Index: s3, Scale: 1}}[t], xv[t])
+	}
+	for r := 0; r < 2; r++ {
+		wv := ZMM()
+		VMOVUPS([]Mem{{Base: p}, {Base: p, Index: s, Scale: 1}}[r], wv)
+		for t := range xv {
+			VFMADD231PS(wv, xv[t], acc[r][t])
+		}
+	}
+	ADDQ(U32(64), xp)
+	ADDQ(U32(64), p)
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+
+	Label(name + "_reduce")
+	for r := 0; r < 2; r++ {
+		for t := 0; t < 4; t++ {
+			v := reduceFloat(acc[r][t], 16)
+			m := []Mem{{Base: yp}, {Base: yp, Index: ys, Scale: 1}, {Base: yp, Index: ys, Scale: 2}, {Base: yp, Index: ys3, Scale: 1}}[t]
+			VMOVSS(v, m.Offset(4*r))
+		}
+	}
+	ADDQ(U32(8), yp)
+	LEAQ(Mem{Base: wp, Index: s, Scale: 2}, wp)
+	DECQ(ng)
+	JNZ(LabelRef(name + "_pair"))
 	Label(name + "_done")
 	VZEROUPPER()
 	RET()

@@ -29,7 +29,15 @@ func argmaxRef(x []float32) int {
 // here), so the maximum is found first, over four independent lanes, and
 // then its first index.
 func argmaxGeneric(x []float32) int {
-	m0, m1, m2, m3 := x[0], x[0], x[0], x[0]
+	return firstEq(x, maxGeneric(x, x[0]))
+}
+
+// Max returns the largest of m and the elements of x, passing over NaNs.
+func Max(x []float32, m float32) float32 { return impl.max(x, m) }
+
+// maxGeneric is Max over four independent lanes.
+func maxGeneric(x []float32, m float32) float32 {
+	m0, m1, m2, m3 := m, m, m, m
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		v := (*[4]float32)(x[i : i+4])
@@ -38,7 +46,7 @@ func argmaxGeneric(x []float32) int {
 	for ; i < len(x); i++ {
 		m0 = maxNum(m0, x[i])
 	}
-	return firstEq(x, maxNum(maxNum(m0, m1), maxNum(m2, m3)))
+	return maxNum(maxNum(m0, m1), maxNum(m2, m3))
 }
 
 // maxNum is m, or v if v is larger (a NaN v is passed over).

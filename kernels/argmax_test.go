@@ -89,3 +89,36 @@ func BenchmarkArgmax(b *testing.B) {
 		})
 	}
 }
+
+// TestMaxTiers: Max on every tier equals a scalar scan (NaNs passed over,
+// == so that 0 and -0 agree), for many lengths, misaligned starts and
+// starting values below, among and above the elements.
+func TestMaxTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(73, 74))
+	nan := float32(math.NaN())
+	for n := 0; n < 300; n++ {
+		buf := make([]float32, n+3)
+		x := buf[n%3 : n%3+n]
+		for i := range x {
+			x[i] = float32(r.NormFloat64())
+			if r.IntN(9) == 0 {
+				x[i] = nan
+			}
+		}
+		for _, m := range []float32{float32(math.Inf(-1)), -1e30, 0.5, 100} {
+			want := m
+			for _, v := range x {
+				if v > want {
+					want = v
+				}
+			}
+			for _, tb := range tiers() {
+				var got float32
+				withTier(tb, func() { got = Max(x, m) })
+				if got != want {
+					t.Fatalf("%s len %d m %v: Max = %v, want %v", tb.name, n, m, got, want)
+				}
+			}
+		}
+	}
+}

@@ -14,15 +14,16 @@ type table struct {
 	features string // what the tier uses, e.g. "avx512f+bw+vl+vnni"
 	isa      string // the vector kernels' family ("avx512" for amx too): direct calls key on it
 
-	rowsQ8   rowsQFunc
-	rowsQ4   rowsQFunc
-	rowsQ8X  rowsQXFunc // Q8_0X32 panels
-	rowsQ4X  rowsQXFunc // Q4_0X32 panels
-	panels   bool       // rowsQ8X and rowsQ4X are the tier's own SIMD kernels (generic: false)
-	rowsF32  rowsF32Func
-	rowsF16  rowsF16Func
-	rowsBF16 rowsF16Func
-	dot      func(a, b []float32) float32
+	rowsQ8    rowsQFunc
+	rowsQ4    rowsQFunc
+	rowsQ8X   rowsQXFunc // Q8_0X32 panels
+	rowsQ4X   rowsQXFunc // Q4_0X32 panels
+	panels    bool       // rowsQ8X and rowsQ4X are the tier's own SIMD kernels (generic: false)
+	rowsF32   rowsF32Func
+	rowsF32x4 func(y []float32, ystride int, w, x []float32, rows int) // rowsF32x4Generic's contract
+	rowsF16   rowsF16Func
+	rowsBF16  rowsF16Func
+	dot       func(a, b []float32) float32
 
 	axpy      func(y []float32, a float32, x []float32) // y += a·x over len(y)
 	rmsnorm   func(dst, x, w []float32, eps float32)    // RMSNorm's contract
@@ -31,6 +32,7 @@ type table struct {
 	gelu      func(dst, x []float32)                    // GeluTanh's contract
 	expSum    func(x []float32, m float32) float32      // x[i] = exp(x[i]-m); returns the sum
 	argmax    func(x []float32) int                     // Argmax's contract, for x[0] not NaN
+	max       func(x []float32, m float32) float32      // Max's contract
 
 	gemmQ          gemmQFunc                                              // packed quantized tile kernel; nil: MatMul uses rowsQ per token
 	gemmQ4, gemmQ2 gemmQFunc                                              // its twins over a tile's first 4 / 2 tokens, for a short last tile; nil: gemmQ
@@ -62,6 +64,7 @@ var genericTable = table{
 	rowsQ8X:      rowsQ8XGeneric,
 	rowsQ4X:      rowsQ4XGeneric,
 	rowsF32:      rowsF32Generic,
+	rowsF32x4:    rowsF32x4Generic,
 	rowsF16:      rowsF16Generic,
 	rowsBF16:     rowsBF16Generic,
 	dot:          dotGeneric,
@@ -72,6 +75,7 @@ var genericTable = table{
 	gelu:         geluTanhGeneric,
 	expSum:       expSumGeneric,
 	argmax:       argmaxGeneric,
+	max:          maxGeneric,
 	packQ:        packQ32,
 	packQX:       packQ32X,
 	quant:        quantizeQ8,

@@ -53,6 +53,7 @@ func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t.name, t.features, t.isa = name, features, "neon"
 	t.rowsQ8, t.rowsQ4 = q8, q4
 	t.rowsF32 = rowsFArm(rowsF32NEON, rowsF32Generic)
+	t.rowsF32x4 = rowsF32x4With(t.rowsF32)
 	t.rowsF16 = rowsFArm(rowsF16NEON, rowsF16Generic)
 	t.rowsBF16 = rowsFArm(rowsBF16NEON, rowsBF16Generic)
 	t.dot = dotArm

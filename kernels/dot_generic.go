@@ -17,6 +17,21 @@ type rowsQFunc func(y []float32, w []byte, wstride int, xq []int8, xd []float32,
 // rowsF32Func: w holds len(y) rows of len(x) floats.
 type rowsF32Func func(y []float32, w []float32, x []float32)
 
+// rowsF32x4Generic is the specification of rowsF32x4: four tokens of k =
+// len(x)/4 against rows rows of w (k apart), y[t*ystride+r].
+var rowsF32x4Generic = rowsF32x4With(rowsF32Generic)
+
+// rowsF32x4With is rowsF32x4 as four passes of a one-token row kernel:
+// for tiers without a four-token kernel.
+func rowsF32x4With(rowsF32 rowsF32Func) func(y []float32, ystride int, w, x []float32, rows int) {
+	return func(y []float32, ystride int, w, x []float32, rows int) {
+		k := len(x) / 4
+		for t := range 4 {
+			rowsF32(y[t*ystride:t*ystride+rows], w[:rows*k], x[t*k:(t+1)*k])
+		}
+	}
+}
+
 // rowsF16Func: w holds len(y) rows of len(x) halves (f16 or bf16 bits).
 type rowsF16Func func(y []float32, w []uint16, x []float32)
 

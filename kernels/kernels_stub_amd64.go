@@ -209,6 +209,11 @@ func packF32x32F16AVX512(dst []float32, w []byte, rb int, k int)
 //go:noescape
 func packF32x32BF16AVX512(dst []float32, w []byte, rb int, k int)
 
+// rowsF32x4AVX512 computes two rows at a time of a float matrix product with four tokens (see rowsf.go).
+//
+//go:noescape
+func rowsF32x4AVX512(y []float32, ystride int, w []float32, x []float32, k int, rows int)
+
 // rowsF32AVX512 computes four rows at a time of a float matrix-vector product (see rowsf.go).
 //
 //go:noescape

@@ -33,6 +33,34 @@ func rowsF32Asm(kern rowsF32Func, dot func(a, b []float32) float32, step int) ro
 	}
 }
 
+// rowsF32x4Asm is rowsF32x4 on rowsF32x4AVX512 (pairs of rows, whole
+// 16-element steps) with Go adding the element tails and an odd last row.
+func rowsF32x4Asm(y []float32, ystride int, w, x []float32, rows int) {
+	k := len(x) / 4
+	if rows <= 0 {
+		return
+	}
+	if len(x) != 4*k || len(w) < rows*k || ystride < rows || len(y) < 3*ystride+rows {
+		panic(fmt.Sprintf("kernels: rowsF32x4: y %d/%d w %d x %d rows %d", len(y), ystride, len(w), len(x), rows))
+	}
+	pairs := rows &^ 1
+	if pairs > 0 && k >= 16 {
+		rowsF32x4AVX512(y, ystride, w, x, k, pairs)
+		if kk := k &^ 15; kk < k {
+			for t := range 4 {
+				for r := range pairs {
+					y[t*ystride+r] += dotGeneric(w[r*k+kk:r*k+k], x[t*k+kk:t*k+k])
+				}
+			}
+		}
+	} else {
+		pairs = 0
+	}
+	for t := range 4 {
+		impl.rowsF32(y[t*ystride+pairs:t*ystride+rows], w[pairs*k:rows*k], x[t*k:(t+1)*k])
+	}
+}
+
 // rowsF16Asm is rowsF32Asm for 16-bit weights; gen is the matching generic.
 func rowsF16Asm(kern, gen rowsF16Func, step int) rowsF16Func {
 	return func(y []float32, w []uint16, x []float32) {
@@ -160,16 +188,25 @@ func layerNormAsm(sum func(x []float32) float32, sqDev func(x []float32, mean fl
 
 // argmaxAsm is argmaxGeneric with both passes in assembly over whole
 // vector steps (maxNum over step-element steps, firstEq over lanes).
-func argmaxAsm(maxNum func([]float32, float32) float32, first func([]float32, float32) int, lanes int) func([]float32) int {
-	return func(x []float32) int {
-		step := 4 * lanes
-		n := len(x) / step * step
-		m := maxNum(x[:n], x[0])
+// maxAsm is Max on a tier's maxNum kernel (whole steps of four vectors)
+// and Go for the rest.
+func maxAsm(maxNum func([]float32, float32) float32, lanes int) func([]float32, float32) float32 {
+	return func(x []float32, m float32) float32 {
+		n := len(x) / (4 * lanes) * (4 * lanes)
+		m = maxNum(x[:n], m)
 		for _, v := range x[n:] {
 			if v > m {
 				m = v
 			}
 		}
+		return m
+	}
+}
+
+func argmaxAsm(maxNum func([]float32, float32) float32, first func([]float32, float32) int, lanes int) func([]float32) int {
+	max := maxAsm(maxNum, lanes)
+	return func(x []float32) int {
+		m := max(x, x[0])
 		whole := len(x) / lanes * lanes
 		if i := first(x[:whole], m); i >= 0 {
 			return i

@@ -90,6 +90,35 @@ func TestRowsFloatWithinBound(t *testing.T) {
 	}
 }
 
+// TestRowsF32x4WithinBound: the four-token float row kernel of every tier
+// (pairs of rows, element tails, an odd last row, a y stride wider than
+// the rows) against float64, with guards between and after the tokens.
+func TestRowsF32x4WithinBound(t *testing.T) {
+	r := rand.New(rand.NewPCG(39, 40))
+	for _, tb := range tiers() {
+		for _, k := range []int{1, 15, 16, 17, 48, 250, 256, 1030} {
+			for _, rows := range []int{1, 2, 3, 8, 37} {
+				w, deq := makeWeights(r, tensor.F32, k, rows)
+				x := randVec(r, 4*k)
+				want, mag := refMatMul(x, 4, k, rows, tensor.F32, deq)
+				ys := rows + 2
+				got := make([]float32, 4*ys)
+				for i := range got {
+					got[i] = 3
+				}
+				tb.rowsF32x4(got, ys, asF32(w.Data), x, rows)
+				for tk := range 4 {
+					name := fmt.Sprintf("%s k=%d rows=%d token %d", tb.name, k, rows, tk)
+					checkClose(t, name, got[tk*ys:tk*ys+rows], want[tk*rows:(tk+1)*rows], mag[tk*rows:(tk+1)*rows], float64(k)*6e-8+1e-7)
+					if got[tk*ys+rows] != 3 || got[tk*ys+rows+1] != 3 {
+						t.Fatalf("%s: wrote past the rows", name)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestElementwiseTiers: RMSNorm and axpy of every tier, odd lengths and
 // misaligned starts, against float64 (RMSNorm: the mean square may carry
 // n·2⁻²⁴ relative error, so the output may carry half that plus 2 ulp).

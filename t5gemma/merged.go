@@ -161,17 +161,13 @@ func (st *State) mergedSoftmax(self, cross []float32, p, capacity, b int, slidin
 			m = self[s]
 		}
 	}
-	spans := st.encSpans[b]
 	j := 0
-	for _, sp := range spans {
+	for _, sp := range st.encSpans[b] {
 		for ; j < sp.Lo; j++ {
 			cross[j] = masked
 		}
-		for ; j < sp.Hi; j++ {
-			if cross[j] > m {
-				m = cross[j]
-			}
-		}
+		m = kernels.Max(cross[sp.Lo:sp.Hi], m) // the vector max: a span can be 128K keys
+		j = sp.Hi
 	}
 	for ; j < len(cross); j++ {
 		cross[j] = masked
