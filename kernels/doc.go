@@ -41,8 +41,11 @@
 // Panels tells a loader on the generic tier to convert once instead). From 6 tokens (quantized) or 4 (float) MatMul repacks each
 // 32-row weight panel per call into a SIMD-friendly layout (lanes = rows)
 // and runs a register-blocked tile kernel: VNNI 32 rows × 6 tokens (a last
-// tile of 1–4 tokens runs a 2- or 4-token twin; Q4_0X32 panels of up to 12
-// tokens are read unpacked), FMA 32 × 12 (AVX2: 16 × 6). Packing is
+// tile of 1–4 tokens runs a 2- or 4-token twin; X32 panels of 2 to 12
+// tokens are read unpacked, the first tile over a chunk prefetching the
+// stream), FMA 32 × 12 (AVX2: 16 × 6). Several tokens on the float row
+// kernels go through cache-sized row chunks, and rows of 2048 floats or
+// more four tokens a pass (rowsF32x4). Packing is
 // O(rows·k) against O(rows·k·n) for the product; nothing is repacked at load
 // time (except as Panels says), so weights stay zero-copy views of the
 // model file.
