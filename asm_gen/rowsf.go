@@ -113,7 +113,9 @@ func rowsF(name, typ string, vec func() VecVirtual, lanes int) {
 // ../kernels/rowsf_amd64.go). Two rows a pass against the four tokens'
 // vectors held in registers: each weight vector is loaded once for four
 // FMAs, where four one-token passes loaded it four times and, over a long
-// input's cross cache, reread it from DRAM or L2 each time.
+// input's cross cache, reread it from DRAM or L2 each time. The rows two
+// pairs ahead are prefetched at the same column (the hardware streamer
+// does not cross from row to row of 64 KiB).
 func rowsF32x4() {
 	name := "rowsF32x4AVX512"
 	TEXT(name, NOSPLIT, "func(y []float32, ystride int, w []float32, x []float32, k int, rows int)")
@@ -139,8 +141,9 @@ func rowsF32x4() {
 	wp := Load(Param("w").Base(), GP64())
 
 	Label(name + "_pair")
-	p := GP64()
+	p, q := GP64(), GP64()
 	MOVQ(wp, p)
+	LEAQ(Mem{Base: wp, Index: s, Scale: 4}, q) // two pairs ahead: prefetched as p goes
 	xp := Load(Param("x").Base(), GP64())
 	n := GP64()
 	MOVQ(steps, n)
@@ -166,8 +169,11 @@ func rowsF32x4() {
 			VFMADD231PS(wv, xv[t], acc[r][t])
 		}
 	}
+	PREFETCHT0(Mem{Base: q})
+	PREFETCHT0(Mem{Base: q, Index: s, Scale: 1})
 	ADDQ(U32(64), xp)
 	ADDQ(U32(64), p)
+	ADDQ(U32(64), q)
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
 

@@ -6786,7 +6786,7 @@ packF32x32BF16AVX512_done:
 	RET
 
 // func rowsF32x4AVX512(y []float32, ystride int, w []float32, x []float32, k int, rows int)
-// Requires: AVX, AVX512DQ, AVX512F
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
 TEXT ·rowsF32x4AVX512(SB), NOSPLIT, $0-96
 	MOVQ y_base+0(FP), AX
 	MOVQ ystride+24(FP), CX
@@ -6804,8 +6804,9 @@ TEXT ·rowsF32x4AVX512(SB), NOSPLIT, $0-96
 
 rowsF32x4AVX512_pair:
 	MOVQ   R9, R10
-	MOVQ   x_base+56(FP), R11
-	MOVQ   SI, R12
+	LEAQ   (R9)(DI*4), R11
+	MOVQ   x_base+56(FP), R12
+	MOVQ   SI, R13
 	VXORPS Z0, Z0, Z0
 	VXORPS Z1, Z1, Z1
 	VXORPS Z2, Z2, Z2
@@ -6814,14 +6815,14 @@ rowsF32x4AVX512_pair:
 	VXORPS Z5, Z5, Z5
 	VXORPS Z6, Z6, Z6
 	VXORPS Z7, Z7, Z7
-	TESTQ  R12, R12
+	TESTQ  R13, R13
 	JZ     rowsF32x4AVX512_reduce
 
 rowsF32x4AVX512_loop:
-	VMOVUPS     (R11), Z8
-	VMOVUPS     (R11)(DI*1), Z9
-	VMOVUPS     (R11)(DI*2), Z10
-	VMOVUPS     (R11)(R8*1), Z11
+	VMOVUPS     (R12), Z8
+	VMOVUPS     (R12)(DI*1), Z9
+	VMOVUPS     (R12)(DI*2), Z10
+	VMOVUPS     (R12)(R8*1), Z11
 	VMOVUPS     (R10), Z12
 	VFMADD231PS Z12, Z8, Z0
 	VFMADD231PS Z12, Z9, Z1
@@ -6832,9 +6833,12 @@ rowsF32x4AVX512_loop:
 	VFMADD231PS Z12, Z9, Z5
 	VFMADD231PS Z12, Z10, Z6
 	VFMADD231PS Z12, Z11, Z7
-	ADDQ        $0x00000040, R11
+	PREFETCHT0  (R11)
+	PREFETCHT0  (R11)(DI*1)
+	ADDQ        $0x00000040, R12
 	ADDQ        $0x00000040, R10
-	DECQ        R12
+	ADDQ        $0x00000040, R11
+	DECQ        R13
 	JNZ         rowsF32x4AVX512_loop
 
 rowsF32x4AVX512_reduce:
