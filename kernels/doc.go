@@ -44,8 +44,8 @@
 // tile of 1–4 tokens runs a 2- or 4-token twin; X32 panels of 2 to 12
 // tokens are read unpacked, the first tile over a chunk prefetching the
 // stream), FMA 32 × 12 (AVX2: 16 × 6). Several tokens on the float row
-// kernels go through cache-sized row chunks, and rows of 2048 floats or
-// more four tokens a pass (rowsF32x4). Packing is
+// kernels go through cache-sized row chunks, four tokens a pass where the
+// tier has rowsF32x4 (the attention's query rows of one KV head). Packing is
 // O(rows·k) against O(rows·k·n) for the product; nothing is repacked at load
 // time (except as Panels says), so weights stay zero-copy views of the
 // model file.
