@@ -56,11 +56,7 @@ func softmaxPairs() {
 	}
 	Comment("exps, summed per column in row order, as bfloat16 pairs")
 	dp := Load(Param("dst").Base(), GP64())
-	one, bias := bf16Consts()
-	g := GP32()
-	hiMask := ZMM()
-	MOVL(U32(0xffff0000), g)
-	VPBROADCASTD(g, hiMask)
+	pc := newPairConsts()
 	sum := [2]VecVirtual{ZMM(), ZMM()}
 	for h := range sum {
 		VXORPS(sum[h], sum[h], sum[h])
@@ -79,11 +75,7 @@ func softmaxPairs() {
 		VSUBPS(m[0][h], hi, hi)
 		hi = expVec(hi, ZMM, true)
 		VADDPS(hi, sum[h], sum[h])
-		roundBF16(lo, one, bias)
-		roundBF16(hi, one, bias)
-		VPSRLD(U8(16), lo, lo)
-		VPTERNLOGD(U8(0xf8), hiMask, hi, lo) // lo | (hi & mask)
-		VMOVDQU32(lo, Mem{Base: dp, Index: pr, Scale: 1}.Offset(1024*h))
+		pc.store(lo, hi, Mem{Base: dp, Index: pr, Scale: 1}.Offset(1024*h))
 	}
 	ADDQ(U32(256), sp)
 	ADDQ(U32(64), pr)
@@ -108,6 +100,30 @@ func roundBF16(v, one, bias VecVirtual) {
 	VPANDD(one, t, t)
 	VPADDD(bias, t, t)
 	VPADDD(t, v, v)
+}
+
+// pairConsts hold what storing bfloat16 pairs needs (pairsBF16,
+// softmaxPairs).
+type pairConsts struct{ one, bias, hiMask VecVirtual }
+
+func newPairConsts() pairConsts {
+	var c pairConsts
+	c.one, c.bias = bf16Consts()
+	g := GP32()
+	c.hiMask = ZMM()
+	MOVL(U32(0xffff0000), g)
+	VPBROADCASTD(g, c.hiMask)
+	return c
+}
+
+// store rounds lo and hi (16 floats each) to bfloat16 and stores them as
+// 16 pairs (lo[j], hi[j]) at m; lo and hi are clobbered.
+func (c pairConsts) store(lo, hi VecVirtual, m Mem) {
+	roundBF16(lo, c.one, c.bias)
+	roundBF16(hi, c.one, c.bias)
+	VPSRLD(U8(16), lo, lo)
+	VPTERNLOGD(U8(0xf8), c.hiMask, hi, lo) // lo | (hi & mask)
+	VMOVDQU32(lo, m)
 }
 
 func bf16Consts() (one, bias VecVirtual) {
@@ -164,11 +180,7 @@ func pairsBF16() {
 	dp := Load(Param("dst").Base(), GP64())
 	sp := Load(Param("src").Base(), GP64())
 	n := Load(Param("pairs"), GP64())
-	one, bias := bf16Consts()
-	g := GP32()
-	hiMask := ZMM()
-	MOVL(U32(0xffff0000), g)
-	VPBROADCASTD(g, hiMask)
+	pc := newPairConsts()
 	SHRQ(U8(4), n)
 	JZ(LabelRef(name + "_done"))
 	Label(name + "_step")
@@ -177,11 +189,7 @@ func pairsBF16() {
 			lo, hi := ZMM(), ZMM()
 			VMOVUPS(Mem{Base: sp}.Offset(256*p+64*half), lo)
 			VMOVUPS(Mem{Base: sp}.Offset(256*p+128+64*half), hi)
-			roundBF16(lo, one, bias)
-			roundBF16(hi, one, bias)
-			VPSRLD(U8(16), lo, lo)
-			VPTERNLOGD(U8(0xf8), hiMask, hi, lo) // lo | (hi & mask)
-			VMOVDQU32(lo, Mem{Base: dp}.Offset(1024*half+64*p))
+			pc.store(lo, hi, Mem{Base: dp}.Offset(1024*half+64*p))
 		}
 	}
 	ADDQ(U32(16*256), sp)

@@ -67,7 +67,7 @@ func rowsF(name, typ string, vec func() VecVirtual, lanes int) {
 		xv := vec()
 		VMOVUPS(Mem{Base: xp}.Offset(4*lanes*u), xv)
 		for r := 0; r < 4; r++ {
-			m := []Mem{{Base: p}, {Base: p, Index: s, Scale: 1}, {Base: p, Index: s, Scale: 2}, {Base: p, Index: s3, Scale: 1}}[r]
+			m := strided4(p, s, s3)[r]
 			m = m.Offset(es * lanes * u)
 			switch typ {
 			case "F32":
@@ -102,6 +102,11 @@ func rowsF(name, typ string, vec func() VecVirtual, lanes int) {
 	Label(name + "_done")
 	VZEROUPPER()
 	RET()
+}
+
+// strided4 addresses base + i·s for i < 4 (s3 holds 3s).
+func strided4(base, s, s3 Register) [4]Mem {
+	return [4]Mem{{Base: base}, {Base: base, Index: s, Scale: 1}, {Base: base, Index: s, Scale: 2}, {Base: base, Index: s3, Scale: 1}}
 }
 
 // rowsF32x4AVX512 is the float row kernel for four tokens at once:
@@ -160,11 +165,11 @@ func rowsF32x4() {
 	var xv [4]VecVirtual
 	for t := range xv {
 		xv[t] = ZMM()
-		VMOVUPS([]Mem{{Base: xp}, {Base: xp, Index: s, Scale: 1}, {Base: xp, Index: s, Scale: 2}, {Base: xp, Index: s3, Scale: 1}}[t], xv[t])
+		VMOVUPS(strided4(xp, s, s3)[t], xv[t])
 	}
 	for r := 0; r < 2; r++ {
 		wv := ZMM()
-		VMOVUPS([]Mem{{Base: p}, {Base: p, Index: s, Scale: 1}}[r], wv)
+		VMOVUPS(strided4(p, s, s3)[r], wv)
 		for t := range xv {
 			VFMADD231PS(wv, xv[t], acc[r][t])
 		}
@@ -181,7 +186,7 @@ func rowsF32x4() {
 	for r := 0; r < 2; r++ {
 		for t := 0; t < 4; t++ {
 			v := reduceFloat(acc[r][t], 16)
-			m := []Mem{{Base: yp}, {Base: yp, Index: ys, Scale: 1}, {Base: yp, Index: ys, Scale: 2}, {Base: yp, Index: ys3, Scale: 1}}[t]
+			m := strided4(yp, ys, ys3)[t]
 			VMOVSS(v, m.Offset(4*r))
 		}
 	}

@@ -34,6 +34,10 @@ func archTiers() []table {
 	return ts
 }
 
+// rowsF32AVX2Go is the avx2 tier's float row kernel, also its four-token
+// one's passes.
+var rowsF32AVX2Go = rowsF32Asm(rowsF32AVX2, dotAsm(dotAVX2, 32), 16)
+
 var avx2Table = table{
 	name:         "avx2",
 	isa:          "avx2",
@@ -43,8 +47,8 @@ var avx2Table = table{
 	rowsQ8X:      rowsQXChecked(rowsQ8XAVX2, 34),
 	rowsQ4X:      rowsQXChecked(rowsQ4XAVX2, 18),
 	panels:       true,
-	rowsF32:      rowsF32Asm(rowsF32AVX2, dotAsm(dotAVX2, 32), 16),
-	rowsF32x4:    rowsF32x4With(rowsF32Asm(rowsF32AVX2, dotAsm(dotAVX2, 32), 16)),
+	rowsF32:      rowsF32AVX2Go,
+	rowsF32x4:    rowsF32x4With(rowsF32AVX2Go),
 	rowsF16:      rowsF16Asm(rowsF16AVX2, rowsF16Generic, 16),
 	rowsBF16:     rowsF16Asm(rowsBF16AVX2, rowsBF16Generic, 16),
 	dot:          dotAsm(dotAVX2, 32),
