@@ -19,6 +19,7 @@ func main() {
 	ConstraintExpr("!purego")
 	constants()
 	dotKernels()
+	readSumKernels()
 	rowsQ8Kernels()
 	rowsQ4Kernels()
 	rowsQXKernels()

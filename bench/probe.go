@@ -65,27 +65,28 @@ func probe(pool *kernels.Pool, size int64, dur time.Duration) Peaks {
 
 // newProbeBuffer maps and writes the read probe's buffer (untouched pages
 // would all map the one zero page and read from cache); free unmaps it.
-func newProbeBuffer(size int64) (buf []float32, free func()) {
-	buf, free = mapFloats(int(size / 4))
+func newProbeBuffer(size int64) (buf []byte, free func()) {
+	buf, free = mapBytes(int(size))
 	for i := range buf {
-		buf[i] = 1
+		buf[i] = byte(i)
 	}
 	return buf, free
 }
 
-type dotTask struct{ x []float32 }
+type readTask struct{ p []byte }
 
-func (d *dotTask) Run(lo, hi int) { _ = kernels.Dot(d.x[lo:hi], d.x[lo:hi]) }
+func (r *readTask) Run(lo, hi int) { _ = kernels.ReadSum(r.p[lo:hi]) }
 
-// readBandwidth is the best of five passes of the selected tier's dot
-// product over buf, split over the pool's threads, in bytes/s.
-func readBandwidth(pool *kernels.Pool, buf []float32) float64 {
-	t := &dotTask{x: buf}
+// readBandwidth is the best of five passes of kernels.ReadSum (the loop of
+// the peers' membw probe) over buf, split over the pool's threads, in
+// bytes/s.
+func readBandwidth(pool *kernels.Pool, buf []byte) float64 {
+	t := &readTask{p: buf}
 	best := 0.0
 	for range 5 {
 		start := time.Now()
-		pool.Run(len(buf), 1<<16, t)
-		best = max(best, float64(4*len(buf))/time.Since(start).Seconds())
+		pool.Run(len(buf), 1<<18, t)
+		best = max(best, float64(len(buf))/time.Since(start).Seconds())
 	}
 	return best
 }

@@ -6,6 +6,6 @@ func maxRSS() int64 { return 0 }
 
 func checkDisk(dir string, need int64) error { return nil }
 
-func mapFloats(n int) ([]float32, func()) { return make([]float32, n), func() {} }
+func mapBytes(n int) ([]byte, func()) { return make([]byte, n), func() {} }
 
 func processCPU() float64 { return 0 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"syscall"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,13 +48,13 @@ func checkDisk(dir string, need int64) error {
 	return nil
 }
 
-// mapFloats returns n float32s of fresh anonymous memory and a function
-// that unmaps them, so that the read probe's buffer leaves no trace in the
-// peak RSS of the figures measured after it (Go's heap keeps freed pages).
-func mapFloats(n int) ([]float32, func()) {
-	b, err := unix.Mmap(-1, 0, 4*n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+// mapBytes returns n bytes of fresh anonymous memory and a function that
+// unmaps them, so that the read probe's buffer leaves no trace in the peak
+// RSS of the figures measured after it (Go's heap keeps freed pages).
+func mapBytes(n int) ([]byte, func()) {
+	b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
 	if err != nil {
-		return make([]float32, n), func() {}
+		return make([]byte, n), func() {}
 	}
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b))), n), func() { unix.Munmap(b) }
+	return b, func() { unix.Munmap(b) }
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/t5go/t5go/tensor"
 )
@@ -67,6 +68,12 @@ var matvecShapes = []struct {
 	{"proj_640to1024", 640, 1024},
 }
 
+// BenchmarkMatVec streams cold weight copies through one matrix × vector
+// product at a time and, interleaved with it, the read probe of
+// BenchmarkReadBandwidth over as many bytes: on a machine whose bandwidth
+// swings between minutes, only figures taken side by side can be divided.
+// It reports the product's GB/s, the probe's (read-GB/s) and the ratio
+// (%read).
 func BenchmarkMatVec(b *testing.B) {
 	for _, typ := range []tensor.Type{tensor.Q8_0, tensor.Q4_0, tensor.Q8_0X32, tensor.Q4_0X32} {
 		for _, sh := range matvecShapes {
@@ -77,17 +84,63 @@ func BenchmarkMatVec(b *testing.B) {
 					defer w.Pool.Close()
 					x := randVec(rand.New(rand.NewPCG(2, 2)), sh.k)
 					y := make([]float32, sh.rows)
-					b.SetBytes(int64(len(ws[0].Data)))
-					cpu0 := cpuTime()
+					size := len(ws[0].Data)
+					reps := max(1, pairBytes/size) // products per probe
+					probe := newReadProbe()
+					var tm, tr time.Duration
 					for i := 0; b.Loop(); i++ {
-						w.MatMul(y, x, 1, ws[i%len(ws)])
+						t0 := time.Now()
+						for j := range reps {
+							w.MatMul(y, x, 1, ws[(i*reps+j)%len(ws)])
+						}
+						t1 := time.Now()
+						probe.read(w.Pool, reps*size)
+						tm, tr = tm+t1.Sub(t0), tr+time.Since(t1)
 					}
-					reportRate(b, float64(len(ws[0].Data))/1e9, "GB", th, cpu0)
+					bytes := float64(b.N*reps*size) / 1e9
+					b.ReportMetric(bytes/tm.Seconds(), "GB/s")
+					b.ReportMetric(bytes/tr.Seconds(), "read-GB/s")
+					b.ReportMetric(100*tr.Seconds()/tm.Seconds(), "%read")
 				})
 			}
 		}
 	}
 }
+
+// pairBytes is about how much each side of BenchmarkMatVec's pairs reads:
+// a few milliseconds, long enough to time, short enough to interleave.
+const pairBytes = 16 << 20
+
+// readProbe walks its own arena (so it never finds the products' weights
+// in cache, nor they its bytes) with BenchmarkReadBandwidth's reads.
+type readProbe struct {
+	buf  []byte
+	next int
+}
+
+var probeBuf []byte
+
+// newReadProbe makes the probe's arena once per test binary, before any
+// timing (its pages written, so not all the one zero page).
+func newReadProbe() *readProbe {
+	if probeBuf == nil {
+		probeBuf = hugeBytes(probeArena)
+		for i := range probeBuf {
+			probeBuf[i] = byte(i)
+		}
+	}
+	return &readProbe{buf: probeBuf}
+}
+
+func (r *readProbe) read(p *Pool, n int) {
+	if r.next+n > len(r.buf) {
+		r.next = 0
+	}
+	p.Run(n, 1<<16, &readTask{r.buf[r.next : r.next+n]})
+	r.next += n
+}
+
+const probeArena = 512 << 20
 
 // BenchmarkRowsQWarm times the row kernels on a cache-resident matrix: the
 // kernels' compute speed, without DRAM.
@@ -201,34 +254,28 @@ func BenchmarkElementwise(b *testing.B) {
 }
 
 // BenchmarkReadBandwidth is the ceiling the matrix × vector figures are
-// compared with: the selected tier's f32 dot streaming 64 MiB slices of the
+// compared with: ReadSum (membw's loop) streaming 64 MiB slices of the
 // 1 GiB arena (so from DRAM), on one thread and on two.
 func BenchmarkReadBandwidth(b *testing.B) {
 	coldCopies(tensor.Q8_0, 32, 1) // make the arena
 	const chunk = 64 << 20
-	fs := asF32(arena)
 	for _, th := range []int{1, 2} {
 		b.Run(fmt.Sprintf("%s/threads=%d", Selected(), th), func(b *testing.B) {
 			p := NewPool(th)
 			defer p.Close()
-			task := &dotTask{x: fs, n: chunk / 4}
 			b.SetBytes(chunk)
 			cpu0 := cpuTime()
 			for i := 0; b.Loop(); i++ {
-				task.base = (i % (arenaBytes / chunk)) * (chunk / 4)
-				p.Run(chunk/4, 1<<16, task)
+				off := (i % (arenaBytes / chunk)) * chunk
+				p.Run(chunk, 1<<18, &readTask{arena[off : off+chunk]})
 			}
 			reportRate(b, chunk/1e9, "GB", th, cpu0)
 		})
 	}
 }
 
-type dotTask struct {
-	x       []float32
-	base, n int
-}
+// readTask reads its bytes with ReadSum, a call through the dispatch table
+// (so never optimized away).
+type readTask struct{ p []byte }
 
-func (d *dotTask) Run(lo, hi int) {
-	s := d.x[d.base+lo : d.base+hi]
-	_ = Dot(s, s) // a call through the dispatch table; not optimized away
-}
+func (r *readTask) Run(lo, hi int) { _ = ReadSum(r.p[lo:hi]) }

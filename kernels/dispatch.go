@@ -24,6 +24,7 @@ type table struct {
 	rowsF16   rowsF16Func
 	rowsBF16  rowsF16Func
 	dot       func(a, b []float32) float32
+	readSum   func(p []byte) uint32 // ReadSum's contract
 
 	axpy      func(y []float32, a float32, x []float32) // y += a·x over len(y)
 	rmsnorm   func(dst, x, w []float32, eps float32)    // RMSNorm's contract
@@ -68,6 +69,7 @@ var genericTable = table{
 	rowsF16:      rowsF16Generic,
 	rowsBF16:     rowsBF16Generic,
 	dot:          dotGeneric,
+	readSum:      readSumGeneric,
 	axpy:         axpyGeneric,
 	rmsnorm:      rmsNormGeneric,
 	layernorm:    layerNormGeneric,

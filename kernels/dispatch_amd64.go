@@ -52,6 +52,7 @@ var avx2Table = table{
 	rowsF16:      rowsF16Asm(rowsF16AVX2, rowsF16Generic, 16),
 	rowsBF16:     rowsF16Asm(rowsBF16AVX2, rowsBF16Generic, 16),
 	dot:          dotAsm(dotAVX2, 32),
+	readSum:      readSumAsm(readSumAVX2, 256),
 	axpy:         axpyAsm(axpyAVX2, 16),
 	rmsnorm:      rmsNormAsm(rmsApplyAVX2, 16),
 	layernorm:    layerNormAsm(sumAVX2, sqDevAVX2, lnApplyAVX2, 32),
@@ -87,6 +88,7 @@ var avx512Table = table{
 	rowsF16:   rowsF16Asm(rowsF16AVX512, rowsF16Generic, 32),
 	rowsBF16:  rowsF16Asm(rowsBF16AVX512, rowsBF16Generic, 32),
 	dot:       dotAsm(dotAVX512, 64),
+	readSum:   readSumAsm(readSumAVX512, 512),
 	axpy:      axpyAsm(axpyAVX512, 32),
 	rmsnorm:   rmsNormAsm(rmsApplyAVX512, 32),
 	layernorm: layerNormAsm(sumAVX512, sqDevAVX512, lnApplyAVX512, 64),
@@ -222,6 +224,14 @@ func rowsQAsm(kern, gen rowsQFunc, blk int) rowsQFunc {
 }
 
 // dotAsm runs a vector dot on whole steps and adds the tail in Go.
+// readSumAsm runs kern over p's whole steps and Go over the rest.
+func readSumAsm(kern func(p []byte) uint32, step int) func(p []byte) uint32 {
+	return func(p []byte) uint32 {
+		n := len(p) / step * step
+		return kern(p[:n]) + readSumGeneric(p[n:])
+	}
+}
+
 func dotAsm(kern func(a, b []float32) float32, step int) func(a, b []float32) float32 {
 	return func(a, b []float32) float32 {
 		b = b[:len(a)]

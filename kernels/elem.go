@@ -1,6 +1,9 @@
 package kernels
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // Element-wise kernels work on one row on the calling goroutine; the model
 // loops or threads over rows. dst may alias an input of the same length.
@@ -133,3 +136,17 @@ func expSumGeneric(x []float32, m float32) float32 {
 
 // Dot returns Σ a[i]·b[i] over len(a); len(b) >= len(a).
 func Dot(a, b []float32) float32 { return impl.dot(a, b[:len(a)]) }
+
+// ReadSum returns the wrapping sum of p's little-endian uint32 words (a
+// tail of under four bytes is left out). It is for reading memory as fast
+// as the machine can: the read-bandwidth probes run it, with the loop the
+// peers' membw probe runs, so their figures are the same quantity.
+func ReadSum(p []byte) uint32 { return impl.readSum(p) }
+
+func readSumGeneric(p []byte) uint32 {
+	var s uint32
+	for ; len(p) >= 4; p = p[4:] {
+		s += binary.LittleEndian.Uint32(p)
+	}
+	return s
+}

@@ -113,3 +113,27 @@ func near(t *testing.T, what string, n, i int, got float32, want, tol float64) {
 		t.Fatalf("%s n=%d [%d]: got %v want %v", what, n, i, got, want)
 	}
 }
+
+func TestReadSumTiers(t *testing.T) {
+	r := rand.New(rand.NewPCG(81, 82))
+	buf := make([]byte, 3000)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	for _, n := range []int{0, 3, 4, 255, 256, 511, 512, 513, 1024, 1027, 2048 + 260} {
+		for off := range 5 {
+			p := buf[off : off+n]
+			var want uint32
+			for i := 0; i+4 <= n; i += 4 {
+				want += uint32(p[i]) | uint32(p[i+1])<<8 | uint32(p[i+2])<<16 | uint32(p[i+3])<<24
+			}
+			for _, tb := range tiers() {
+				var got uint32
+				withTier(tb, func() { got = ReadSum(p) })
+				if got != want {
+					t.Fatalf("%s len %d offset %d: ReadSum = %#x, want %#x", tb.name, n, off, got, want)
+				}
+			}
+		}
+	}
+}

@@ -144,6 +144,104 @@ dotAVX512_reduce:
 	VZEROUPPER
 	RET
 
+// func readSumAVX512(p []byte) uint32
+// Requires: AVX, AVX2, AVX512DQ, AVX512F
+TEXT ·readSumAVX512(SB), NOSPLIT, $0-28
+	MOVQ   p_base+0(FP), AX
+	MOVQ   p_len+8(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	SHRQ   $0x09, CX
+	JZ     readSumAVX512_reduce
+
+readSumAVX512_loop:
+	VPADDD (AX), Z0, Z0
+	VPADDD 64(AX), Z1, Z1
+	VPADDD 128(AX), Z2, Z2
+	VPADDD 192(AX), Z3, Z3
+	VPADDD 256(AX), Z4, Z4
+	VPADDD 320(AX), Z5, Z5
+	VPADDD 384(AX), Z6, Z6
+	VPADDD 448(AX), Z7, Z7
+	ADDQ   $0x00000200, AX
+	DECQ   CX
+	JNZ    readSumAVX512_loop
+
+readSumAVX512_reduce:
+	VPADDD        Z1, Z0, Z0
+	VPADDD        Z3, Z2, Z2
+	VPADDD        Z5, Z4, Z4
+	VPADDD        Z7, Z6, Z6
+	VPADDD        Z2, Z0, Z0
+	VPADDD        Z6, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VEXTRACTF32X8 $0x01, Z0, Y1
+	VPADDD        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VPADDD        X0, X1, X1
+	VMOVHLPS      X1, X1, X0
+	VPADDD        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VPADDD        X0, X1, X1
+	VMOVD         X1, AX
+	MOVL          AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func readSumAVX2(p []byte) uint32
+// Requires: AVX, AVX2
+TEXT ·readSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ  p_base+0(FP), AX
+	MOVQ  p_len+8(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	SHRQ  $0x08, CX
+	JZ    readSumAVX2_reduce
+
+readSumAVX2_loop:
+	VPADDD (AX), Y0, Y0
+	VPADDD 32(AX), Y1, Y1
+	VPADDD 64(AX), Y2, Y2
+	VPADDD 96(AX), Y3, Y3
+	VPADDD 128(AX), Y4, Y4
+	VPADDD 160(AX), Y5, Y5
+	VPADDD 192(AX), Y6, Y6
+	VPADDD 224(AX), Y7, Y7
+	ADDQ   $0x00000100, AX
+	DECQ   CX
+	JNZ    readSumAVX2_loop
+
+readSumAVX2_reduce:
+	VPADDD       Y1, Y0, Y0
+	VPADDD       Y3, Y2, Y2
+	VPADDD       Y5, Y4, Y4
+	VPADDD       Y7, Y6, Y6
+	VPADDD       Y2, Y0, Y0
+	VPADDD       Y6, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VPADDD       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VPADDD       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VPADDD       X1, X0, X0
+	VMOVD        X0, AX
+	MOVL         AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
 // func rowsQ8AVX2(y []float32, w []byte, wstride int, xq []int8, xd []float32, xs []int32)
 // Requires: AVX, AVX2, CMOV, F16C, MMX+
 TEXT ·rowsQ8AVX2(SB), NOSPLIT, $0-128

@@ -14,6 +14,16 @@ func dotAVX2(a []float32, b []float32) float32
 //go:noescape
 func dotAVX512(a []float32, b []float32) float32
 
+// readSumAVX512 returns the wrapping sum of p's uint32 words over whole steps of eight vectors (see readSumKernels).
+//
+//go:noescape
+func readSumAVX512(p []byte) uint32
+
+// readSumAVX2 returns the wrapping sum of p's uint32 words over whole steps of eight vectors (see readSumKernels).
+//
+//go:noescape
+func readSumAVX2(p []byte) uint32
+
 // rowsQ8AVX2 computes eight rows at a time of a ggml-layout quantized matrix-vector product (see qrows.go).
 //
 //go:noescape
