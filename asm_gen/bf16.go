@@ -65,17 +65,20 @@ func softmaxPairs() {
 	pr := GP64()
 	XORQ(pr, pr)
 	Label(name + "_pair")
-	for h := 0; h < 2; h++ {
-		lo, hi := ZMM(), ZMM()
-		VMOVUPS(Mem{Base: sp}.Offset(64*h), lo)
-		VSUBPS(m[0][h], lo, lo)
-		lo = expVec(lo, ZMM, true)
-		VADDPS(lo, sum[h], sum[h])
-		VMOVUPS(Mem{Base: sp}.Offset(128+64*h), hi)
-		VSUBPS(m[0][h], hi, hi)
-		hi = expVec(hi, ZMM, true)
-		VADDPS(hi, sum[h], sum[h])
-		pc.store(lo, hi, Mem{Base: dp, Index: pr, Scale: 1}.Offset(1024*h))
+	// the pair's two rows, both halves: four exps side by side (expVecs)
+	var x [2][2]VecVirtual // [h][row]
+	for h := range x {
+		for r := range x[h] {
+			x[h][r] = ZMM()
+			VMOVUPS(Mem{Base: sp}.Offset(128*r+64*h), x[h][r])
+			VSUBPS(m[0][h], x[h][r], x[h][r])
+		}
+	}
+	expVecs([]VecVirtual{x[0][0], x[1][0], x[0][1], x[1][1]})
+	for h := range x {
+		VADDPS(x[h][0], sum[h], sum[h])
+		VADDPS(x[h][1], sum[h], sum[h])
+		pc.store(x[h][0], x[h][1], Mem{Base: dp, Index: pr, Scale: 1}.Offset(1024*h))
 	}
 	ADDQ(U32(256), sp)
 	ADDQ(U32(64), pr)

@@ -43,28 +43,17 @@ func expConsts() {
 
 func ec(i int) Mem { return expC.Offset(4 * i) }
 
-// expVec replaces x by exp(x) (x is clobbered; returns it).
-func expVec(x VecVirtual, vec func() VecVirtual, evex bool) VecVirtual {
+// expVec replaces x by exp(x) on AVX2 (x is clobbered; returns it).
+func expVec(x VecVirtual, vec func() VecVirtual) VecVirtual {
 	c := func(i int) VecVirtual { v := vec(); VBROADCASTSS(ec(i), v); return v }
 	lo := ec0(x, 0, vec)
 	VMAXPS(lo, x, x)
 	VMINPS(ec0(x, 1, vec), x, x)
-	// keep: lanes above the low clamp (the others become 0 at the end)
-	var keepK, keepV Register
-	if evex {
-		keepK = K()
-		VCMPPS(U8(0x1e), lo, x, keepK) // x > lo, ordered
-	} else {
-		keepV = vec()
-		VCMPPS(U8(0x1e), lo, x, keepV)
-	}
+	keep := vec()                 // lanes above the low clamp (the others become 0 at the end)
+	VCMPPS(U8(0x1e), lo, x, keep) // x > lo, ordered
 	n := c(2)
 	VMULPS(x, n, n)
-	if evex {
-		VRNDSCALEPS(U8(0), n, n) // nearest
-	} else {
-		VROUNDPS(U8(0), n, n)
-	}
+	VROUNDPS(U8(0), n, n)    // nearest
 	VFNMADD231PS(c(3), n, x) // x -= n·ln2hi
 	VFNMADD231PS(c(4), n, x) // x -= n·ln2lo
 	p := c(5)
@@ -75,11 +64,6 @@ func expVec(x VecVirtual, vec func() VecVirtual, evex bool) VecVirtual {
 	VMULPS(x, x, z)
 	VFMADD213PS(x, z, p) // p = p·z + x
 	VADDPS(c(11), p, p)  // + 1
-	if evex {
-		VSCALEFPS(n, p, p)
-		VMOVAPS_Z(p, keepK, p)
-		return p
-	}
 	ni := vec()
 	VCVTPS2DQ(n, ni)
 	g, b := GP32(), vec()
@@ -88,9 +72,41 @@ func expVec(x VecVirtual, vec func() VecVirtual, evex bool) VecVirtual {
 	VPBROADCASTD(b.AsX(), b)
 	VPADDD(b, ni, ni)
 	VPSLLD(U8(23), ni, ni)
-	VMULPS(ni, p, p)
-	VANDPS(keepV, p, p)
+	VMULPS(ni, p, p) // ·2^n
+	VANDPS(keep, p, p)
 	return p
+}
+
+// expVecs is the AVX-512 exp (2^n by VSCALEFPS, the clamped lanes zeroed
+// by a mask) over several vectors at once, step by step:
+// one exp is a chain of ~20 dependent operations (~70 cycles), and issued
+// one after another the chains filled the scheduler while waiting, so the
+// loop ran at a third of its port throughput. Constants are embedded
+// broadcasts, so they take no registers. xs are clobbered and hold the
+// results.
+func expVecs(xs []VecVirtual) {
+	each := func(f func(i int, x VecVirtual)) {
+		for i, x := range xs {
+			f(i, x)
+		}
+	}
+	keep := make([]Register, len(xs))
+	n, p := make([]VecVirtual, len(xs)), make([]VecVirtual, len(xs))
+	each(func(i int, x VecVirtual) { VMAXPS_BCST(ec(0), x, x) })
+	each(func(i int, x VecVirtual) { VMINPS_BCST(ec(1), x, x) })
+	each(func(i int, x VecVirtual) { keep[i] = K(); VCMPPS_BCST(U8(0x1e), ec(0), x, keep[i]) })
+	each(func(i int, x VecVirtual) { n[i] = ZMM(); VMULPS_BCST(ec(2), x, n[i]) })
+	each(func(i int, x VecVirtual) { VRNDSCALEPS(U8(0), n[i], n[i]) })
+	each(func(i int, x VecVirtual) { VFNMADD231PS_BCST(ec(3), n[i], x) })
+	each(func(i int, x VecVirtual) { VFNMADD231PS_BCST(ec(4), n[i], x) })
+	each(func(i int, x VecVirtual) { p[i] = ZMM(); VBROADCASTSS(ec(5), p[i]) })
+	for c := 6; c <= 10; c++ {
+		each(func(i int, x VecVirtual) { VFMADD213PS_BCST(ec(c), x, p[i]) })
+	}
+	each(func(i int, x VecVirtual) { z := ZMM(); VMULPS(x, x, z); VFMADD213PS(x, z, p[i]) })
+	each(func(i int, x VecVirtual) { VADDPS_BCST(ec(11), p[i], p[i]) })
+	each(func(i int, x VecVirtual) { VSCALEFPS(n[i], p[i], p[i]) })
+	each(func(i int, x VecVirtual) { VMOVAPS_Z(p[i], keep[i], x) })
 }
 
 // ec0 broadcasts constant i (a helper so min/max can take a register).
@@ -132,36 +148,73 @@ func gelu(name string, mul bool, vec func() VecVirtual, lanes int, evex bool) {
 	}
 	n := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(log2(lanes)), n)
-	JZ(LabelRef(name + "_done"))
-	Label(name + "_loop")
-	x := vec()
-	VMOVUPS(Mem{Base: xp}, x)
-	Comment("t = -2·sqrt(2/π)·(x + 0.044715·x³)")
-	t := vec()
-	VMULPS(x, x, t)
-	k := vec()
-	VBROADCASTSS(ec(13), k)
-	VMULPS(k, t, t)
-	VFMADD213PS(x, x, t) // t = t·x + x
-	VBROADCASTSS(ec(12), k)
-	VMULPS(k, t, t)
-	e := expVec(t, vec, evex)
-	one := vec()
-	VBROADCASTSS(ec(11), one)
-	VADDPS(one, e, e)
-	VDIVPS(e, x, x)
-	if mul {
-		VMULPS(Mem{Base: up}, x, x)
-		ADDQ(U32(4*lanes), up)
-	}
-	VMOVUPS(x, Mem{Base: dp})
-	ADDQ(U32(4*lanes), dp)
-	ADDQ(U32(4*lanes), xp)
-	DECQ(n)
-	JNZ(LabelRef(name + "_loop"))
-	Label(name + "_done")
+	byFour(name, n, evex, func(c int) {
+		xs, ts := make([]VecVirtual, c), make([]VecVirtual, c)
+		for i := range c {
+			xs[i] = vec()
+			VMOVUPS(Mem{Base: xp}.Offset(4*lanes*i), xs[i])
+			Comment("t = -2·sqrt(2/π)·(x + 0.044715·x³)")
+			t, k := vec(), vec()
+			VMULPS(xs[i], xs[i], t)
+			VBROADCASTSS(ec(13), k)
+			VMULPS(k, t, t)
+			VFMADD213PS(xs[i], xs[i], t) // t = t·x + x
+			VBROADCASTSS(ec(12), k)
+			VMULPS(k, t, t)
+			ts[i] = t
+		}
+		exps(ts, vec, evex)
+		for i, x := range xs {
+			e, one := ts[i], vec()
+			VBROADCASTSS(ec(11), one)
+			VADDPS(one, e, e)
+			VDIVPS(e, x, x)
+			if mul {
+				VMULPS(Mem{Base: up}.Offset(4*lanes*i), x, x)
+			}
+			VMOVUPS(x, Mem{Base: dp}.Offset(4*lanes*i))
+		}
+		if mul {
+			ADDQ(U32(4*lanes*c), up)
+		}
+		ADDQ(U32(4*lanes*c), dp)
+		ADDQ(U32(4*lanes*c), xp)
+	})
 	VZEROUPPER()
 	RET()
+}
+
+// exps replaces each of xs by its exp: side by side on AVX-512
+// (expVecs), one at a time on AVX2.
+func exps(xs []VecVirtual, vec func() VecVirtual, evex bool) {
+	if evex {
+		expVecs(xs)
+		return
+	}
+	for i, x := range xs {
+		xs[i] = expVec(x, vec)
+	}
+}
+
+// byFour emits body(4) in a loop while four or more of the n vector steps
+// remain (AVX-512 only, where exps run side by side), then body(1) for the
+// rest; n is consumed. The code after it runs once all steps are done.
+func byFour(name string, n Register, evex bool, body func(c int)) {
+	if evex {
+		Label(name + "_four")
+		CMPQ(n, U8(4))
+		JB(LabelRef(name + "_one"))
+		body(4)
+		SUBQ(U8(4), n)
+		JMP(LabelRef(name + "_four"))
+	}
+	Label(name + "_one")
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_done"))
+	body(1)
+	DECQ(n)
+	JMP(LabelRef(name + "_one"))
+	Label(name + "_done")
 }
 
 func expSum(name string, vec func() VecVirtual, lanes int, evex bool) {
@@ -173,20 +226,22 @@ func expSum(name string, vec func() VecVirtual, lanes int, evex bool) {
 	sum := vec()
 	VXORPS(sum, sum, sum)
 	SHRQ(U8(log2(lanes)), n)
-	JZ(LabelRef(name + "_done"))
 	mm := vec()
 	VBROADCASTSS(NewParamAddr("m", 24), mm)
-	Label(name + "_loop")
-	x := vec()
-	VMOVUPS(Mem{Base: xp}, x)
-	VSUBPS(mm, x, x)
-	e := expVec(x, vec, evex)
-	VMOVUPS(e, Mem{Base: xp})
-	VADDPS(e, sum, sum)
-	ADDQ(U32(4*lanes), xp)
-	DECQ(n)
-	JNZ(LabelRef(name + "_loop"))
-	Label(name + "_done")
+	byFour(name, n, evex, func(c int) {
+		xs := make([]VecVirtual, c)
+		for i := range xs {
+			xs[i] = vec()
+			VMOVUPS(Mem{Base: xp}.Offset(4*lanes*i), xs[i])
+			VSUBPS(mm, xs[i], xs[i])
+		}
+		exps(xs, vec, evex)
+		for i, e := range xs { // summed in order, as one at a time
+			VMOVUPS(e, Mem{Base: xp}.Offset(4*lanes*i))
+			VADDPS(e, sum, sum)
+		}
+		ADDQ(U32(4*lanes*c), xp)
+	})
 	r := reduceFloat(sum, lanes)
 	Store(r, ReturnIndex(0))
 	VZEROUPPER()

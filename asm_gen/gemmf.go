@@ -208,22 +208,63 @@ func colSoftmax(name string, H int, vec func() VecVirtual, lanes int, evex bool)
 		sum[h] = vec()
 		VXORPS(sum[h], sum[h], sum[h])
 	}
-	Label(name + "_loop")
-	for h := range m {
-		x := vec()
-		VMOVUPS(Mem{Base: sp}.Offset(4*lanes*h), x)
-		VSUBPS(m[h], x, x)
-		e := expVec(x, vec, evex)
-		VMOVUPS(e, Mem{Base: sp}.Offset(4*lanes*h))
-		VADDPS(e, sum[h], sum[h])
+	if evex { // two rows a step, their exps side by side (expVecs)
+		Comment("two rows a step, then a last odd row")
+		pairs := GP64()
+		MOVQ(rows, pairs)
+		SHRQ(U8(1), pairs)
+		JZ(LabelRef(name + "_odd"))
+		Label(name + "_pairs")
+		colExps(sp, m, sum, 2, lanes)
+		ADDQ(U32(8*W), sp)
+		DECQ(pairs)
+		JNZ(LabelRef(name + "_pairs"))
+		Label(name + "_odd")
+		TESTQ(U32(1), rows)
+		JZ(LabelRef(name + "_sums"))
+		colExps(sp, m, sum, 1, lanes)
+		Label(name + "_sums")
+	} else {
+		Label(name + "_loop")
+		for h := range m {
+			x := vec()
+			VMOVUPS(Mem{Base: sp}.Offset(4*lanes*h), x)
+			VSUBPS(m[h], x, x)
+			e := expVec(x, vec)
+			VMOVUPS(e, Mem{Base: sp}.Offset(4*lanes*h))
+			VADDPS(e, sum[h], sum[h])
+		}
+		ADDQ(U32(4*W), sp)
+		DECQ(rows)
+		JNZ(LabelRef(name + "_loop"))
 	}
-	ADDQ(U32(4*W), sp)
-	DECQ(rows)
-	JNZ(LabelRef(name + "_loop"))
 	dp := Load(Param("sum").Base(), GP64())
 	for h := range sum {
 		VMOVUPS(sum[h], Mem{Base: dp}.Offset(4*lanes*h))
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// colExps replaces nr rows of scores at sp (len(m) vectors each) by
+// exp(s - m) and adds them to sum, rows in order.
+func colExps(sp Register, m, sum []VecVirtual, nr, lanes int) {
+	W := len(m) * lanes
+	var xs []VecVirtual
+	for r := range nr {
+		for h := range m {
+			x := ZMM()
+			VMOVUPS(Mem{Base: sp}.Offset(4*W*r+4*lanes*h), x)
+			VSUBPS(m[h], x, x)
+			xs = append(xs, x)
+		}
+	}
+	expVecs(xs)
+	for r := range nr {
+		for h := range m {
+			x := xs[r*len(m)+h]
+			VMOVUPS(x, Mem{Base: sp}.Offset(4*W*r+4*lanes*h))
+			VADDPS(x, sum[h], sum[h])
+		}
+	}
 }

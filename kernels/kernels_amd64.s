@@ -7757,9 +7757,10 @@ TEXT ·geluMulAVX512(SB), NOSPLIT, $0-72
 	MOVQ up_base+48(FP), DX
 	MOVQ dst_len+8(FP), BX
 	SHRQ $0x04, BX
-	JZ   geluMulAVX512_done
 
-geluMulAVX512_loop:
+geluMulAVX512_four:
+	CMPQ    BX, $0x04
+	JB      geluMulAVX512_one
 	VMOVUPS (CX), Z0
 
 	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
@@ -7769,45 +7770,171 @@ geluMulAVX512_loop:
 	VFMADD213PS  Z0, Z0, Z1
 	VBROADCASTSS expconst<>+48(SB), Z2
 	VMULPS       Z2, Z1, Z1
-	VBROADCASTSS expconst<>+0(SB), Z2
-	VMAXPS       Z2, Z1, Z1
-	VBROADCASTSS expconst<>+4(SB), Z3
-	VMINPS       Z3, Z1, Z1
-	VCMPPS       $0x1e, Z2, Z1, K1
-	VBROADCASTSS expconst<>+8(SB), Z2
-	VMULPS       Z1, Z2, Z2
-	VRNDSCALEPS  $0x00, Z2, Z2
-	VBROADCASTSS expconst<>+12(SB), Z3
-	VFNMADD231PS Z3, Z2, Z1
-	VBROADCASTSS expconst<>+16(SB), Z3
-	VFNMADD231PS Z3, Z2, Z1
-	VBROADCASTSS expconst<>+20(SB), Z3
-	VBROADCASTSS expconst<>+24(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+28(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+32(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+36(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+40(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VMULPS       Z1, Z1, Z4
-	VFMADD213PS  Z1, Z4, Z3
-	VBROADCASTSS expconst<>+44(SB), Z1
-	VADDPS       Z1, Z3, Z3
-	VSCALEFPS    Z2, Z3, Z3
-	VMOVAPS.Z    Z3, K1, Z3
-	VBROADCASTSS expconst<>+44(SB), Z1
-	VADDPS       Z1, Z3, Z3
-	VDIVPS       Z3, Z0, Z0
-	VMULPS       (DX), Z0, Z0
-	ADDQ         $0x00000040, DX
-	VMOVUPS      Z0, (AX)
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	DECQ         BX
-	JNZ          geluMulAVX512_loop
+	VMOVUPS      64(CX), Z2
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Z2, Z2, Z3
+	VBROADCASTSS expconst<>+52(SB), Z4
+	VMULPS       Z4, Z3, Z3
+	VFMADD213PS  Z2, Z2, Z3
+	VBROADCASTSS expconst<>+48(SB), Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      128(CX), Z4
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Z4, Z4, Z5
+	VBROADCASTSS expconst<>+52(SB), Z6
+	VMULPS       Z6, Z5, Z5
+	VFMADD213PS  Z4, Z4, Z5
+	VBROADCASTSS expconst<>+48(SB), Z6
+	VMULPS       Z6, Z5, Z5
+	VMOVUPS      192(CX), Z6
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS            Z6, Z6, Z7
+	VBROADCASTSS      expconst<>+52(SB), Z8
+	VMULPS            Z8, Z7, Z7
+	VFMADD213PS       Z6, Z6, Z7
+	VBROADCASTSS      expconst<>+48(SB), Z8
+	VMULPS            Z8, Z7, Z7
+	VMAXPS.BCST       expconst<>+0(SB), Z1, Z1
+	VMAXPS.BCST       expconst<>+0(SB), Z3, Z3
+	VMAXPS.BCST       expconst<>+0(SB), Z5, Z5
+	VMAXPS.BCST       expconst<>+0(SB), Z7, Z7
+	VMINPS.BCST       expconst<>+4(SB), Z1, Z1
+	VMINPS.BCST       expconst<>+4(SB), Z3, Z3
+	VMINPS.BCST       expconst<>+4(SB), Z5, Z5
+	VMINPS.BCST       expconst<>+4(SB), Z7, Z7
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z1, K1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z3, K2
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z5, K3
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z7, K4
+	VMULPS.BCST       expconst<>+8(SB), Z1, Z8
+	VMULPS.BCST       expconst<>+8(SB), Z3, Z9
+	VMULPS.BCST       expconst<>+8(SB), Z5, Z10
+	VMULPS.BCST       expconst<>+8(SB), Z7, Z11
+	VRNDSCALEPS       $0x00, Z8, Z8
+	VRNDSCALEPS       $0x00, Z9, Z9
+	VRNDSCALEPS       $0x00, Z10, Z10
+	VRNDSCALEPS       $0x00, Z11, Z11
+	VFNMADD231PS.BCST expconst<>+12(SB), Z8, Z1
+	VFNMADD231PS.BCST expconst<>+12(SB), Z9, Z3
+	VFNMADD231PS.BCST expconst<>+12(SB), Z10, Z5
+	VFNMADD231PS.BCST expconst<>+12(SB), Z11, Z7
+	VFNMADD231PS.BCST expconst<>+16(SB), Z8, Z1
+	VFNMADD231PS.BCST expconst<>+16(SB), Z9, Z3
+	VFNMADD231PS.BCST expconst<>+16(SB), Z10, Z5
+	VFNMADD231PS.BCST expconst<>+16(SB), Z11, Z7
+	VBROADCASTSS      expconst<>+20(SB), Z12
+	VBROADCASTSS      expconst<>+20(SB), Z13
+	VBROADCASTSS      expconst<>+20(SB), Z14
+	VBROADCASTSS      expconst<>+20(SB), Z15
+	VFMADD213PS.BCST  expconst<>+24(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+24(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+24(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+24(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+28(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+28(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+28(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+28(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+32(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+32(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+32(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+32(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+36(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+36(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+36(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+36(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+40(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+40(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+40(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+40(SB), Z7, Z15
+	VMULPS            Z1, Z1, Z16
+	VFMADD213PS       Z1, Z16, Z12
+	VMULPS            Z3, Z3, Z1
+	VFMADD213PS       Z3, Z1, Z13
+	VMULPS            Z5, Z5, Z1
+	VFMADD213PS       Z5, Z1, Z14
+	VMULPS            Z7, Z7, Z1
+	VFMADD213PS       Z7, Z1, Z15
+	VADDPS.BCST       expconst<>+44(SB), Z12, Z12
+	VADDPS.BCST       expconst<>+44(SB), Z13, Z13
+	VADDPS.BCST       expconst<>+44(SB), Z14, Z14
+	VADDPS.BCST       expconst<>+44(SB), Z15, Z15
+	VSCALEFPS         Z8, Z12, Z12
+	VSCALEFPS         Z9, Z13, Z13
+	VSCALEFPS         Z10, Z14, Z14
+	VSCALEFPS         Z11, Z15, Z15
+	VMOVAPS.Z         Z12, K1, Z1
+	VMOVAPS.Z         Z13, K2, Z3
+	VMOVAPS.Z         Z14, K3, Z5
+	VMOVAPS.Z         Z15, K4, Z7
+	VBROADCASTSS      expconst<>+44(SB), Z8
+	VADDPS            Z8, Z1, Z1
+	VDIVPS            Z1, Z0, Z0
+	VMULPS            (DX), Z0, Z0
+	VMOVUPS           Z0, (AX)
+	VBROADCASTSS      expconst<>+44(SB), Z0
+	VADDPS            Z0, Z3, Z3
+	VDIVPS            Z3, Z2, Z2
+	VMULPS            64(DX), Z2, Z2
+	VMOVUPS           Z2, 64(AX)
+	VBROADCASTSS      expconst<>+44(SB), Z0
+	VADDPS            Z0, Z5, Z5
+	VDIVPS            Z5, Z4, Z4
+	VMULPS            128(DX), Z4, Z4
+	VMOVUPS           Z4, 128(AX)
+	VBROADCASTSS      expconst<>+44(SB), Z0
+	VADDPS            Z0, Z7, Z7
+	VDIVPS            Z7, Z6, Z6
+	VMULPS            192(DX), Z6, Z6
+	VMOVUPS           Z6, 192(AX)
+	ADDQ              $0x00000100, DX
+	ADDQ              $0x00000100, AX
+	ADDQ              $0x00000100, CX
+	SUBQ              $0x04, BX
+	JMP               geluMulAVX512_four
+
+geluMulAVX512_one:
+	TESTQ   BX, BX
+	JZ      geluMulAVX512_done
+	VMOVUPS (CX), Z0
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS            Z0, Z0, Z1
+	VBROADCASTSS      expconst<>+52(SB), Z2
+	VMULPS            Z2, Z1, Z1
+	VFMADD213PS       Z0, Z0, Z1
+	VBROADCASTSS      expconst<>+48(SB), Z2
+	VMULPS            Z2, Z1, Z1
+	VMAXPS.BCST       expconst<>+0(SB), Z1, Z1
+	VMINPS.BCST       expconst<>+4(SB), Z1, Z1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z1, K1
+	VMULPS.BCST       expconst<>+8(SB), Z1, Z2
+	VRNDSCALEPS       $0x00, Z2, Z2
+	VFNMADD231PS.BCST expconst<>+12(SB), Z2, Z1
+	VFNMADD231PS.BCST expconst<>+16(SB), Z2, Z1
+	VBROADCASTSS      expconst<>+20(SB), Z3
+	VFMADD213PS.BCST  expconst<>+24(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+28(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+32(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+36(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+40(SB), Z1, Z3
+	VMULPS            Z1, Z1, Z4
+	VFMADD213PS       Z1, Z4, Z3
+	VADDPS.BCST       expconst<>+44(SB), Z3, Z3
+	VSCALEFPS         Z2, Z3, Z3
+	VMOVAPS.Z         Z3, K1, Z1
+	VBROADCASTSS      expconst<>+44(SB), Z2
+	VADDPS            Z2, Z1, Z1
+	VDIVPS            Z1, Z0, Z0
+	VMULPS            (DX), Z0, Z0
+	VMOVUPS           Z0, (AX)
+	ADDQ              $0x00000040, DX
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, CX
+	DECQ              BX
+	JMP               geluMulAVX512_one
 
 geluMulAVX512_done:
 	VZEROUPPER
@@ -7820,9 +7947,10 @@ TEXT ·geluAVX512(SB), NOSPLIT, $0-48
 	MOVQ x_base+24(FP), CX
 	MOVQ dst_len+8(FP), DX
 	SHRQ $0x04, DX
-	JZ   geluAVX512_done
 
-geluAVX512_loop:
+geluAVX512_four:
+	CMPQ    DX, $0x04
+	JB      geluAVX512_one
 	VMOVUPS (CX), Z0
 
 	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
@@ -7832,43 +7960,164 @@ geluAVX512_loop:
 	VFMADD213PS  Z0, Z0, Z1
 	VBROADCASTSS expconst<>+48(SB), Z2
 	VMULPS       Z2, Z1, Z1
-	VBROADCASTSS expconst<>+0(SB), Z2
-	VMAXPS       Z2, Z1, Z1
-	VBROADCASTSS expconst<>+4(SB), Z3
-	VMINPS       Z3, Z1, Z1
-	VCMPPS       $0x1e, Z2, Z1, K1
-	VBROADCASTSS expconst<>+8(SB), Z2
-	VMULPS       Z1, Z2, Z2
-	VRNDSCALEPS  $0x00, Z2, Z2
-	VBROADCASTSS expconst<>+12(SB), Z3
-	VFNMADD231PS Z3, Z2, Z1
-	VBROADCASTSS expconst<>+16(SB), Z3
-	VFNMADD231PS Z3, Z2, Z1
-	VBROADCASTSS expconst<>+20(SB), Z3
-	VBROADCASTSS expconst<>+24(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+28(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+32(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+36(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VBROADCASTSS expconst<>+40(SB), Z4
-	VFMADD213PS  Z4, Z1, Z3
-	VMULPS       Z1, Z1, Z4
-	VFMADD213PS  Z1, Z4, Z3
-	VBROADCASTSS expconst<>+44(SB), Z1
-	VADDPS       Z1, Z3, Z3
-	VSCALEFPS    Z2, Z3, Z3
-	VMOVAPS.Z    Z3, K1, Z3
-	VBROADCASTSS expconst<>+44(SB), Z1
-	VADDPS       Z1, Z3, Z3
-	VDIVPS       Z3, Z0, Z0
-	VMOVUPS      Z0, (AX)
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	DECQ         DX
-	JNZ          geluAVX512_loop
+	VMOVUPS      64(CX), Z2
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Z2, Z2, Z3
+	VBROADCASTSS expconst<>+52(SB), Z4
+	VMULPS       Z4, Z3, Z3
+	VFMADD213PS  Z2, Z2, Z3
+	VBROADCASTSS expconst<>+48(SB), Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      128(CX), Z4
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS       Z4, Z4, Z5
+	VBROADCASTSS expconst<>+52(SB), Z6
+	VMULPS       Z6, Z5, Z5
+	VFMADD213PS  Z4, Z4, Z5
+	VBROADCASTSS expconst<>+48(SB), Z6
+	VMULPS       Z6, Z5, Z5
+	VMOVUPS      192(CX), Z6
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS            Z6, Z6, Z7
+	VBROADCASTSS      expconst<>+52(SB), Z8
+	VMULPS            Z8, Z7, Z7
+	VFMADD213PS       Z6, Z6, Z7
+	VBROADCASTSS      expconst<>+48(SB), Z8
+	VMULPS            Z8, Z7, Z7
+	VMAXPS.BCST       expconst<>+0(SB), Z1, Z1
+	VMAXPS.BCST       expconst<>+0(SB), Z3, Z3
+	VMAXPS.BCST       expconst<>+0(SB), Z5, Z5
+	VMAXPS.BCST       expconst<>+0(SB), Z7, Z7
+	VMINPS.BCST       expconst<>+4(SB), Z1, Z1
+	VMINPS.BCST       expconst<>+4(SB), Z3, Z3
+	VMINPS.BCST       expconst<>+4(SB), Z5, Z5
+	VMINPS.BCST       expconst<>+4(SB), Z7, Z7
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z1, K1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z3, K2
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z5, K3
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z7, K4
+	VMULPS.BCST       expconst<>+8(SB), Z1, Z8
+	VMULPS.BCST       expconst<>+8(SB), Z3, Z9
+	VMULPS.BCST       expconst<>+8(SB), Z5, Z10
+	VMULPS.BCST       expconst<>+8(SB), Z7, Z11
+	VRNDSCALEPS       $0x00, Z8, Z8
+	VRNDSCALEPS       $0x00, Z9, Z9
+	VRNDSCALEPS       $0x00, Z10, Z10
+	VRNDSCALEPS       $0x00, Z11, Z11
+	VFNMADD231PS.BCST expconst<>+12(SB), Z8, Z1
+	VFNMADD231PS.BCST expconst<>+12(SB), Z9, Z3
+	VFNMADD231PS.BCST expconst<>+12(SB), Z10, Z5
+	VFNMADD231PS.BCST expconst<>+12(SB), Z11, Z7
+	VFNMADD231PS.BCST expconst<>+16(SB), Z8, Z1
+	VFNMADD231PS.BCST expconst<>+16(SB), Z9, Z3
+	VFNMADD231PS.BCST expconst<>+16(SB), Z10, Z5
+	VFNMADD231PS.BCST expconst<>+16(SB), Z11, Z7
+	VBROADCASTSS      expconst<>+20(SB), Z12
+	VBROADCASTSS      expconst<>+20(SB), Z13
+	VBROADCASTSS      expconst<>+20(SB), Z14
+	VBROADCASTSS      expconst<>+20(SB), Z15
+	VFMADD213PS.BCST  expconst<>+24(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+24(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+24(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+24(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+28(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+28(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+28(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+28(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+32(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+32(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+32(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+32(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+36(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+36(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+36(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+36(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+40(SB), Z1, Z12
+	VFMADD213PS.BCST  expconst<>+40(SB), Z3, Z13
+	VFMADD213PS.BCST  expconst<>+40(SB), Z5, Z14
+	VFMADD213PS.BCST  expconst<>+40(SB), Z7, Z15
+	VMULPS            Z1, Z1, Z16
+	VFMADD213PS       Z1, Z16, Z12
+	VMULPS            Z3, Z3, Z1
+	VFMADD213PS       Z3, Z1, Z13
+	VMULPS            Z5, Z5, Z1
+	VFMADD213PS       Z5, Z1, Z14
+	VMULPS            Z7, Z7, Z1
+	VFMADD213PS       Z7, Z1, Z15
+	VADDPS.BCST       expconst<>+44(SB), Z12, Z12
+	VADDPS.BCST       expconst<>+44(SB), Z13, Z13
+	VADDPS.BCST       expconst<>+44(SB), Z14, Z14
+	VADDPS.BCST       expconst<>+44(SB), Z15, Z15
+	VSCALEFPS         Z8, Z12, Z12
+	VSCALEFPS         Z9, Z13, Z13
+	VSCALEFPS         Z10, Z14, Z14
+	VSCALEFPS         Z11, Z15, Z15
+	VMOVAPS.Z         Z12, K1, Z1
+	VMOVAPS.Z         Z13, K2, Z3
+	VMOVAPS.Z         Z14, K3, Z5
+	VMOVAPS.Z         Z15, K4, Z7
+	VBROADCASTSS      expconst<>+44(SB), Z8
+	VADDPS            Z8, Z1, Z1
+	VDIVPS            Z1, Z0, Z0
+	VMOVUPS           Z0, (AX)
+	VBROADCASTSS      expconst<>+44(SB), Z0
+	VADDPS            Z0, Z3, Z3
+	VDIVPS            Z3, Z2, Z2
+	VMOVUPS           Z2, 64(AX)
+	VBROADCASTSS      expconst<>+44(SB), Z0
+	VADDPS            Z0, Z5, Z5
+	VDIVPS            Z5, Z4, Z4
+	VMOVUPS           Z4, 128(AX)
+	VBROADCASTSS      expconst<>+44(SB), Z0
+	VADDPS            Z0, Z7, Z7
+	VDIVPS            Z7, Z6, Z6
+	VMOVUPS           Z6, 192(AX)
+	ADDQ              $0x00000100, AX
+	ADDQ              $0x00000100, CX
+	SUBQ              $0x04, DX
+	JMP               geluAVX512_four
+
+geluAVX512_one:
+	TESTQ   DX, DX
+	JZ      geluAVX512_done
+	VMOVUPS (CX), Z0
+
+	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
+	VMULPS            Z0, Z0, Z1
+	VBROADCASTSS      expconst<>+52(SB), Z2
+	VMULPS            Z2, Z1, Z1
+	VFMADD213PS       Z0, Z0, Z1
+	VBROADCASTSS      expconst<>+48(SB), Z2
+	VMULPS            Z2, Z1, Z1
+	VMAXPS.BCST       expconst<>+0(SB), Z1, Z1
+	VMINPS.BCST       expconst<>+4(SB), Z1, Z1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z1, K1
+	VMULPS.BCST       expconst<>+8(SB), Z1, Z2
+	VRNDSCALEPS       $0x00, Z2, Z2
+	VFNMADD231PS.BCST expconst<>+12(SB), Z2, Z1
+	VFNMADD231PS.BCST expconst<>+16(SB), Z2, Z1
+	VBROADCASTSS      expconst<>+20(SB), Z3
+	VFMADD213PS.BCST  expconst<>+24(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+28(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+32(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+36(SB), Z1, Z3
+	VFMADD213PS.BCST  expconst<>+40(SB), Z1, Z3
+	VMULPS            Z1, Z1, Z4
+	VFMADD213PS       Z1, Z4, Z3
+	VADDPS.BCST       expconst<>+44(SB), Z3, Z3
+	VSCALEFPS         Z2, Z3, Z3
+	VMOVAPS.Z         Z3, K1, Z1
+	VBROADCASTSS      expconst<>+44(SB), Z2
+	VADDPS            Z2, Z1, Z1
+	VDIVPS            Z1, Z0, Z0
+	VMOVUPS           Z0, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, CX
+	DECQ              DX
+	JMP               geluAVX512_one
 
 geluAVX512_done:
 	VZEROUPPER
@@ -7881,46 +8130,131 @@ TEXT ·expSumAVX512(SB), NOSPLIT, $0-36
 	MOVQ         x_len+8(FP), CX
 	VXORPS       Z0, Z0, Z0
 	SHRQ         $0x04, CX
-	JZ           expSumAVX512_done
 	VBROADCASTSS m+24(FP), Z1
 
-expSumAVX512_loop:
-	VMOVUPS      (AX), Z2
-	VSUBPS       Z1, Z2, Z2
-	VBROADCASTSS expconst<>+0(SB), Z3
-	VMAXPS       Z3, Z2, Z2
-	VBROADCASTSS expconst<>+4(SB), Z4
-	VMINPS       Z4, Z2, Z2
-	VCMPPS       $0x1e, Z3, Z2, K1
-	VBROADCASTSS expconst<>+8(SB), Z3
-	VMULPS       Z2, Z3, Z3
-	VRNDSCALEPS  $0x00, Z3, Z3
-	VBROADCASTSS expconst<>+12(SB), Z4
-	VFNMADD231PS Z4, Z3, Z2
-	VBROADCASTSS expconst<>+16(SB), Z4
-	VFNMADD231PS Z4, Z3, Z2
-	VBROADCASTSS expconst<>+20(SB), Z4
-	VBROADCASTSS expconst<>+24(SB), Z5
-	VFMADD213PS  Z5, Z2, Z4
-	VBROADCASTSS expconst<>+28(SB), Z5
-	VFMADD213PS  Z5, Z2, Z4
-	VBROADCASTSS expconst<>+32(SB), Z5
-	VFMADD213PS  Z5, Z2, Z4
-	VBROADCASTSS expconst<>+36(SB), Z5
-	VFMADD213PS  Z5, Z2, Z4
-	VBROADCASTSS expconst<>+40(SB), Z5
-	VFMADD213PS  Z5, Z2, Z4
-	VMULPS       Z2, Z2, Z5
-	VFMADD213PS  Z2, Z5, Z4
-	VBROADCASTSS expconst<>+44(SB), Z2
-	VADDPS       Z2, Z4, Z4
-	VSCALEFPS    Z3, Z4, Z4
-	VMOVAPS.Z    Z4, K1, Z4
-	VMOVUPS      Z4, (AX)
-	VADDPS       Z4, Z0, Z0
-	ADDQ         $0x00000040, AX
-	DECQ         CX
-	JNZ          expSumAVX512_loop
+expSumAVX512_four:
+	CMPQ              CX, $0x04
+	JB                expSumAVX512_one
+	VMOVUPS           (AX), Z2
+	VSUBPS            Z1, Z2, Z2
+	VMOVUPS           64(AX), Z3
+	VSUBPS            Z1, Z3, Z3
+	VMOVUPS           128(AX), Z4
+	VSUBPS            Z1, Z4, Z4
+	VMOVUPS           192(AX), Z5
+	VSUBPS            Z1, Z5, Z5
+	VMAXPS.BCST       expconst<>+0(SB), Z2, Z2
+	VMAXPS.BCST       expconst<>+0(SB), Z3, Z3
+	VMAXPS.BCST       expconst<>+0(SB), Z4, Z4
+	VMAXPS.BCST       expconst<>+0(SB), Z5, Z5
+	VMINPS.BCST       expconst<>+4(SB), Z2, Z2
+	VMINPS.BCST       expconst<>+4(SB), Z3, Z3
+	VMINPS.BCST       expconst<>+4(SB), Z4, Z4
+	VMINPS.BCST       expconst<>+4(SB), Z5, Z5
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z2, K1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z3, K2
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z4, K3
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z5, K4
+	VMULPS.BCST       expconst<>+8(SB), Z2, Z6
+	VMULPS.BCST       expconst<>+8(SB), Z3, Z7
+	VMULPS.BCST       expconst<>+8(SB), Z4, Z8
+	VMULPS.BCST       expconst<>+8(SB), Z5, Z9
+	VRNDSCALEPS       $0x00, Z6, Z6
+	VRNDSCALEPS       $0x00, Z7, Z7
+	VRNDSCALEPS       $0x00, Z8, Z8
+	VRNDSCALEPS       $0x00, Z9, Z9
+	VFNMADD231PS.BCST expconst<>+12(SB), Z6, Z2
+	VFNMADD231PS.BCST expconst<>+12(SB), Z7, Z3
+	VFNMADD231PS.BCST expconst<>+12(SB), Z8, Z4
+	VFNMADD231PS.BCST expconst<>+12(SB), Z9, Z5
+	VFNMADD231PS.BCST expconst<>+16(SB), Z6, Z2
+	VFNMADD231PS.BCST expconst<>+16(SB), Z7, Z3
+	VFNMADD231PS.BCST expconst<>+16(SB), Z8, Z4
+	VFNMADD231PS.BCST expconst<>+16(SB), Z9, Z5
+	VBROADCASTSS      expconst<>+20(SB), Z10
+	VBROADCASTSS      expconst<>+20(SB), Z11
+	VBROADCASTSS      expconst<>+20(SB), Z12
+	VBROADCASTSS      expconst<>+20(SB), Z13
+	VFMADD213PS.BCST  expconst<>+24(SB), Z2, Z10
+	VFMADD213PS.BCST  expconst<>+24(SB), Z3, Z11
+	VFMADD213PS.BCST  expconst<>+24(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+24(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+28(SB), Z2, Z10
+	VFMADD213PS.BCST  expconst<>+28(SB), Z3, Z11
+	VFMADD213PS.BCST  expconst<>+28(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+28(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+32(SB), Z2, Z10
+	VFMADD213PS.BCST  expconst<>+32(SB), Z3, Z11
+	VFMADD213PS.BCST  expconst<>+32(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+32(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+36(SB), Z2, Z10
+	VFMADD213PS.BCST  expconst<>+36(SB), Z3, Z11
+	VFMADD213PS.BCST  expconst<>+36(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+36(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+40(SB), Z2, Z10
+	VFMADD213PS.BCST  expconst<>+40(SB), Z3, Z11
+	VFMADD213PS.BCST  expconst<>+40(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+40(SB), Z5, Z13
+	VMULPS            Z2, Z2, Z14
+	VFMADD213PS       Z2, Z14, Z10
+	VMULPS            Z3, Z3, Z2
+	VFMADD213PS       Z3, Z2, Z11
+	VMULPS            Z4, Z4, Z2
+	VFMADD213PS       Z4, Z2, Z12
+	VMULPS            Z5, Z5, Z2
+	VFMADD213PS       Z5, Z2, Z13
+	VADDPS.BCST       expconst<>+44(SB), Z10, Z10
+	VADDPS.BCST       expconst<>+44(SB), Z11, Z11
+	VADDPS.BCST       expconst<>+44(SB), Z12, Z12
+	VADDPS.BCST       expconst<>+44(SB), Z13, Z13
+	VSCALEFPS         Z6, Z10, Z10
+	VSCALEFPS         Z7, Z11, Z11
+	VSCALEFPS         Z8, Z12, Z12
+	VSCALEFPS         Z9, Z13, Z13
+	VMOVAPS.Z         Z10, K1, Z2
+	VMOVAPS.Z         Z11, K2, Z3
+	VMOVAPS.Z         Z12, K3, Z4
+	VMOVAPS.Z         Z13, K4, Z5
+	VMOVUPS           Z2, (AX)
+	VADDPS            Z2, Z0, Z0
+	VMOVUPS           Z3, 64(AX)
+	VADDPS            Z3, Z0, Z0
+	VMOVUPS           Z4, 128(AX)
+	VADDPS            Z4, Z0, Z0
+	VMOVUPS           Z5, 192(AX)
+	VADDPS            Z5, Z0, Z0
+	ADDQ              $0x00000100, AX
+	SUBQ              $0x04, CX
+	JMP               expSumAVX512_four
+
+expSumAVX512_one:
+	TESTQ             CX, CX
+	JZ                expSumAVX512_done
+	VMOVUPS           (AX), Z2
+	VSUBPS            Z1, Z2, Z2
+	VMAXPS.BCST       expconst<>+0(SB), Z2, Z2
+	VMINPS.BCST       expconst<>+4(SB), Z2, Z2
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z2, K1
+	VMULPS.BCST       expconst<>+8(SB), Z2, Z3
+	VRNDSCALEPS       $0x00, Z3, Z3
+	VFNMADD231PS.BCST expconst<>+12(SB), Z3, Z2
+	VFNMADD231PS.BCST expconst<>+16(SB), Z3, Z2
+	VBROADCASTSS      expconst<>+20(SB), Z4
+	VFMADD213PS.BCST  expconst<>+24(SB), Z2, Z4
+	VFMADD213PS.BCST  expconst<>+28(SB), Z2, Z4
+	VFMADD213PS.BCST  expconst<>+32(SB), Z2, Z4
+	VFMADD213PS.BCST  expconst<>+36(SB), Z2, Z4
+	VFMADD213PS.BCST  expconst<>+40(SB), Z2, Z4
+	VMULPS            Z2, Z2, Z5
+	VFMADD213PS       Z2, Z5, Z4
+	VADDPS.BCST       expconst<>+44(SB), Z4, Z4
+	VSCALEFPS         Z3, Z4, Z4
+	VMOVAPS.Z         Z4, K1, Z2
+	VMOVUPS           Z2, (AX)
+	VADDPS            Z2, Z0, Z0
+	ADDQ              $0x00000040, AX
+	DECQ              CX
+	JMP               expSumAVX512_one
 
 expSumAVX512_done:
 	VEXTRACTF32X8 $0x01, Z0, Y1
@@ -7943,9 +8277,10 @@ TEXT ·geluMulAVX2(SB), NOSPLIT, $0-72
 	MOVQ up_base+48(FP), DX
 	MOVQ dst_len+8(FP), BX
 	SHRQ $0x03, BX
-	JZ   geluMulAVX2_done
 
-geluMulAVX2_loop:
+geluMulAVX2_one:
+	TESTQ   BX, BX
+	JZ      geluMulAVX2_done
 	VMOVUPS (CX), Y0
 
 	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
@@ -7994,12 +8329,12 @@ geluMulAVX2_loop:
 	VADDPS       Y1, Y4, Y4
 	VDIVPS       Y4, Y0, Y0
 	VMULPS       (DX), Y0, Y0
-	ADDQ         $0x00000020, DX
 	VMOVUPS      Y0, (AX)
+	ADDQ         $0x00000020, DX
 	ADDQ         $0x00000020, AX
 	ADDQ         $0x00000020, CX
 	DECQ         BX
-	JNZ          geluMulAVX2_loop
+	JMP          geluMulAVX2_one
 
 geluMulAVX2_done:
 	VZEROUPPER
@@ -8012,9 +8347,10 @@ TEXT ·geluAVX2(SB), NOSPLIT, $0-48
 	MOVQ x_base+24(FP), CX
 	MOVQ dst_len+8(FP), DX
 	SHRQ $0x03, DX
-	JZ   geluAVX2_done
 
-geluAVX2_loop:
+geluAVX2_one:
+	TESTQ   DX, DX
+	JZ      geluAVX2_done
 	VMOVUPS (CX), Y0
 
 	// t = -2·sqrt(2/π)·(x + 0.044715·x³)
@@ -8066,7 +8402,7 @@ geluAVX2_loop:
 	ADDQ         $0x00000020, AX
 	ADDQ         $0x00000020, CX
 	DECQ         DX
-	JNZ          geluAVX2_loop
+	JMP          geluAVX2_one
 
 geluAVX2_done:
 	VZEROUPPER
@@ -8079,10 +8415,11 @@ TEXT ·expSumAVX2(SB), NOSPLIT, $0-36
 	MOVQ         x_len+8(FP), CX
 	VXORPS       Y0, Y0, Y0
 	SHRQ         $0x03, CX
-	JZ           expSumAVX2_done
 	VBROADCASTSS m+24(FP), Y1
 
-expSumAVX2_loop:
+expSumAVX2_one:
+	TESTQ        CX, CX
+	JZ           expSumAVX2_done
 	VMOVUPS      (AX), Y2
 	VSUBPS       Y1, Y2, Y2
 	VBROADCASTSS expconst<>+0(SB), Y3
@@ -8124,7 +8461,7 @@ expSumAVX2_loop:
 	VADDPS       Y5, Y0, Y0
 	ADDQ         $0x00000020, AX
 	DECQ         CX
-	JNZ          expSumAVX2_loop
+	JMP          expSumAVX2_one
 
 expSumAVX2_done:
 	VEXTRACTF128 $0x01, Y0, X1
@@ -8164,79 +8501,156 @@ colSoftmax32AVX512_exp:
 	VXORPS Z2, Z2, Z2
 	VXORPS Z3, Z3, Z3
 
-colSoftmax32AVX512_loop:
-	VMOVUPS      (AX), Z4
-	VSUBPS       Z0, Z4, Z4
-	VBROADCASTSS expconst<>+0(SB), Z5
-	VMAXPS       Z5, Z4, Z4
-	VBROADCASTSS expconst<>+4(SB), Z6
-	VMINPS       Z6, Z4, Z4
-	VCMPPS       $0x1e, Z5, Z4, K1
-	VBROADCASTSS expconst<>+8(SB), Z5
-	VMULPS       Z4, Z5, Z5
-	VRNDSCALEPS  $0x00, Z5, Z5
-	VBROADCASTSS expconst<>+12(SB), Z6
-	VFNMADD231PS Z6, Z5, Z4
-	VBROADCASTSS expconst<>+16(SB), Z6
-	VFNMADD231PS Z6, Z5, Z4
-	VBROADCASTSS expconst<>+20(SB), Z6
-	VBROADCASTSS expconst<>+24(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+28(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+32(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+36(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+40(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VMULPS       Z4, Z4, Z7
-	VFMADD213PS  Z4, Z7, Z6
-	VBROADCASTSS expconst<>+44(SB), Z4
-	VADDPS       Z4, Z6, Z6
-	VSCALEFPS    Z5, Z6, Z6
-	VMOVAPS.Z    Z6, K1, Z6
-	VMOVUPS      Z6, (AX)
-	VADDPS       Z6, Z2, Z2
-	VMOVUPS      64(AX), Z4
-	VSUBPS       Z1, Z4, Z4
-	VBROADCASTSS expconst<>+0(SB), Z5
-	VMAXPS       Z5, Z4, Z4
-	VBROADCASTSS expconst<>+4(SB), Z6
-	VMINPS       Z6, Z4, Z4
-	VCMPPS       $0x1e, Z5, Z4, K1
-	VBROADCASTSS expconst<>+8(SB), Z5
-	VMULPS       Z4, Z5, Z5
-	VRNDSCALEPS  $0x00, Z5, Z5
-	VBROADCASTSS expconst<>+12(SB), Z6
-	VFNMADD231PS Z6, Z5, Z4
-	VBROADCASTSS expconst<>+16(SB), Z6
-	VFNMADD231PS Z6, Z5, Z4
-	VBROADCASTSS expconst<>+20(SB), Z6
-	VBROADCASTSS expconst<>+24(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+28(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+32(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+36(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VBROADCASTSS expconst<>+40(SB), Z7
-	VFMADD213PS  Z7, Z4, Z6
-	VMULPS       Z4, Z4, Z7
-	VFMADD213PS  Z4, Z7, Z6
-	VBROADCASTSS expconst<>+44(SB), Z4
-	VADDPS       Z4, Z6, Z6
-	VSCALEFPS    Z5, Z6, Z6
-	VMOVAPS.Z    Z6, K1, Z6
-	VMOVUPS      Z6, 64(AX)
-	VADDPS       Z6, Z3, Z3
-	ADDQ         $0x00000080, AX
-	DECQ         CX
-	JNZ          colSoftmax32AVX512_loop
-	MOVQ         sum_base+32(FP), AX
-	VMOVUPS      Z2, (AX)
-	VMOVUPS      Z3, 64(AX)
+	// two rows a step, then a last odd row
+	MOVQ CX, DX
+	SHRQ $0x01, DX
+	JZ   colSoftmax32AVX512_odd
+
+colSoftmax32AVX512_pairs:
+	VMOVUPS           (AX), Z4
+	VSUBPS            Z0, Z4, Z4
+	VMOVUPS           64(AX), Z5
+	VSUBPS            Z1, Z5, Z5
+	VMOVUPS           128(AX), Z6
+	VSUBPS            Z0, Z6, Z6
+	VMOVUPS           192(AX), Z7
+	VSUBPS            Z1, Z7, Z7
+	VMAXPS.BCST       expconst<>+0(SB), Z4, Z4
+	VMAXPS.BCST       expconst<>+0(SB), Z5, Z5
+	VMAXPS.BCST       expconst<>+0(SB), Z6, Z6
+	VMAXPS.BCST       expconst<>+0(SB), Z7, Z7
+	VMINPS.BCST       expconst<>+4(SB), Z4, Z4
+	VMINPS.BCST       expconst<>+4(SB), Z5, Z5
+	VMINPS.BCST       expconst<>+4(SB), Z6, Z6
+	VMINPS.BCST       expconst<>+4(SB), Z7, Z7
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z4, K1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z5, K2
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z6, K3
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z7, K4
+	VMULPS.BCST       expconst<>+8(SB), Z4, Z8
+	VMULPS.BCST       expconst<>+8(SB), Z5, Z9
+	VMULPS.BCST       expconst<>+8(SB), Z6, Z10
+	VMULPS.BCST       expconst<>+8(SB), Z7, Z11
+	VRNDSCALEPS       $0x00, Z8, Z8
+	VRNDSCALEPS       $0x00, Z9, Z9
+	VRNDSCALEPS       $0x00, Z10, Z10
+	VRNDSCALEPS       $0x00, Z11, Z11
+	VFNMADD231PS.BCST expconst<>+12(SB), Z8, Z4
+	VFNMADD231PS.BCST expconst<>+12(SB), Z9, Z5
+	VFNMADD231PS.BCST expconst<>+12(SB), Z10, Z6
+	VFNMADD231PS.BCST expconst<>+12(SB), Z11, Z7
+	VFNMADD231PS.BCST expconst<>+16(SB), Z8, Z4
+	VFNMADD231PS.BCST expconst<>+16(SB), Z9, Z5
+	VFNMADD231PS.BCST expconst<>+16(SB), Z10, Z6
+	VFNMADD231PS.BCST expconst<>+16(SB), Z11, Z7
+	VBROADCASTSS      expconst<>+20(SB), Z12
+	VBROADCASTSS      expconst<>+20(SB), Z13
+	VBROADCASTSS      expconst<>+20(SB), Z14
+	VBROADCASTSS      expconst<>+20(SB), Z15
+	VFMADD213PS.BCST  expconst<>+24(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+24(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+24(SB), Z6, Z14
+	VFMADD213PS.BCST  expconst<>+24(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+28(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+28(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+28(SB), Z6, Z14
+	VFMADD213PS.BCST  expconst<>+28(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+32(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+32(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+32(SB), Z6, Z14
+	VFMADD213PS.BCST  expconst<>+32(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+36(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+36(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+36(SB), Z6, Z14
+	VFMADD213PS.BCST  expconst<>+36(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+40(SB), Z4, Z12
+	VFMADD213PS.BCST  expconst<>+40(SB), Z5, Z13
+	VFMADD213PS.BCST  expconst<>+40(SB), Z6, Z14
+	VFMADD213PS.BCST  expconst<>+40(SB), Z7, Z15
+	VMULPS            Z4, Z4, Z16
+	VFMADD213PS       Z4, Z16, Z12
+	VMULPS            Z5, Z5, Z4
+	VFMADD213PS       Z5, Z4, Z13
+	VMULPS            Z6, Z6, Z4
+	VFMADD213PS       Z6, Z4, Z14
+	VMULPS            Z7, Z7, Z4
+	VFMADD213PS       Z7, Z4, Z15
+	VADDPS.BCST       expconst<>+44(SB), Z12, Z12
+	VADDPS.BCST       expconst<>+44(SB), Z13, Z13
+	VADDPS.BCST       expconst<>+44(SB), Z14, Z14
+	VADDPS.BCST       expconst<>+44(SB), Z15, Z15
+	VSCALEFPS         Z8, Z12, Z12
+	VSCALEFPS         Z9, Z13, Z13
+	VSCALEFPS         Z10, Z14, Z14
+	VSCALEFPS         Z11, Z15, Z15
+	VMOVAPS.Z         Z12, K1, Z4
+	VMOVAPS.Z         Z13, K2, Z5
+	VMOVAPS.Z         Z14, K3, Z6
+	VMOVAPS.Z         Z15, K4, Z7
+	VMOVUPS           Z4, (AX)
+	VADDPS            Z4, Z2, Z2
+	VMOVUPS           Z5, 64(AX)
+	VADDPS            Z5, Z3, Z3
+	VMOVUPS           Z6, 128(AX)
+	VADDPS            Z6, Z2, Z2
+	VMOVUPS           Z7, 192(AX)
+	VADDPS            Z7, Z3, Z3
+	ADDQ              $0x00000100, AX
+	DECQ              DX
+	JNZ               colSoftmax32AVX512_pairs
+
+colSoftmax32AVX512_odd:
+	TESTQ             $0x00000001, CX
+	JZ                colSoftmax32AVX512_sums
+	VMOVUPS           (AX), Z4
+	VSUBPS            Z0, Z4, Z4
+	VMOVUPS           64(AX), Z0
+	VSUBPS            Z1, Z0, Z0
+	VMAXPS.BCST       expconst<>+0(SB), Z4, Z4
+	VMAXPS.BCST       expconst<>+0(SB), Z0, Z0
+	VMINPS.BCST       expconst<>+4(SB), Z4, Z4
+	VMINPS.BCST       expconst<>+4(SB), Z0, Z0
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z4, K1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z0, K2
+	VMULPS.BCST       expconst<>+8(SB), Z4, Z1
+	VMULPS.BCST       expconst<>+8(SB), Z0, Z5
+	VRNDSCALEPS       $0x00, Z1, Z1
+	VRNDSCALEPS       $0x00, Z5, Z5
+	VFNMADD231PS.BCST expconst<>+12(SB), Z1, Z4
+	VFNMADD231PS.BCST expconst<>+12(SB), Z5, Z0
+	VFNMADD231PS.BCST expconst<>+16(SB), Z1, Z4
+	VFNMADD231PS.BCST expconst<>+16(SB), Z5, Z0
+	VBROADCASTSS      expconst<>+20(SB), Z6
+	VBROADCASTSS      expconst<>+20(SB), Z7
+	VFMADD213PS.BCST  expconst<>+24(SB), Z4, Z6
+	VFMADD213PS.BCST  expconst<>+24(SB), Z0, Z7
+	VFMADD213PS.BCST  expconst<>+28(SB), Z4, Z6
+	VFMADD213PS.BCST  expconst<>+28(SB), Z0, Z7
+	VFMADD213PS.BCST  expconst<>+32(SB), Z4, Z6
+	VFMADD213PS.BCST  expconst<>+32(SB), Z0, Z7
+	VFMADD213PS.BCST  expconst<>+36(SB), Z4, Z6
+	VFMADD213PS.BCST  expconst<>+36(SB), Z0, Z7
+	VFMADD213PS.BCST  expconst<>+40(SB), Z4, Z6
+	VFMADD213PS.BCST  expconst<>+40(SB), Z0, Z7
+	VMULPS            Z4, Z4, Z8
+	VFMADD213PS       Z4, Z8, Z6
+	VMULPS            Z0, Z0, Z4
+	VFMADD213PS       Z0, Z4, Z7
+	VADDPS.BCST       expconst<>+44(SB), Z6, Z6
+	VADDPS.BCST       expconst<>+44(SB), Z7, Z7
+	VSCALEFPS         Z1, Z6, Z6
+	VSCALEFPS         Z5, Z7, Z7
+	VMOVAPS.Z         Z6, K1, Z4
+	VMOVAPS.Z         Z7, K2, Z0
+	VMOVUPS           Z4, (AX)
+	VADDPS            Z4, Z2, Z2
+	VMOVUPS           Z0, 64(AX)
+	VADDPS            Z0, Z3, Z3
+
+colSoftmax32AVX512_sums:
+	MOVQ    sum_base+32(FP), AX
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
 	VZEROUPPER
 	RET
 
@@ -8396,166 +8810,122 @@ softmaxPairsAVX512_step:
 	XORQ BX, BX
 
 softmaxPairsAVX512_pair:
-	VMOVUPS      (AX), Z7
-	VSUBPS       Z0, Z7, Z7
-	VBROADCASTSS expconst<>+0(SB), Z8
-	VMAXPS       Z8, Z7, Z7
-	VBROADCASTSS expconst<>+4(SB), Z9
-	VMINPS       Z9, Z7, Z7
-	VCMPPS       $0x1e, Z8, Z7, K1
-	VBROADCASTSS expconst<>+8(SB), Z8
-	VMULPS       Z7, Z8, Z8
-	VRNDSCALEPS  $0x00, Z8, Z8
-	VBROADCASTSS expconst<>+12(SB), Z9
-	VFNMADD231PS Z9, Z8, Z7
-	VBROADCASTSS expconst<>+16(SB), Z9
-	VFNMADD231PS Z9, Z8, Z7
-	VBROADCASTSS expconst<>+20(SB), Z9
-	VBROADCASTSS expconst<>+24(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+28(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+32(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+36(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+40(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VMULPS       Z7, Z7, Z10
-	VFMADD213PS  Z7, Z10, Z9
-	VBROADCASTSS expconst<>+44(SB), Z7
-	VADDPS       Z7, Z9, Z9
-	VSCALEFPS    Z8, Z9, Z9
-	VMOVAPS.Z    Z9, K1, Z9
-	VADDPS       Z9, Z5, Z5
-	VMOVUPS      128(AX), Z7
-	VSUBPS       Z0, Z7, Z7
-	VBROADCASTSS expconst<>+0(SB), Z8
-	VMAXPS       Z8, Z7, Z7
-	VBROADCASTSS expconst<>+4(SB), Z10
-	VMINPS       Z10, Z7, Z7
-	VCMPPS       $0x1e, Z8, Z7, K1
-	VBROADCASTSS expconst<>+8(SB), Z8
-	VMULPS       Z7, Z8, Z8
-	VRNDSCALEPS  $0x00, Z8, Z8
-	VBROADCASTSS expconst<>+12(SB), Z10
-	VFNMADD231PS Z10, Z8, Z7
-	VBROADCASTSS expconst<>+16(SB), Z10
-	VFNMADD231PS Z10, Z8, Z7
-	VBROADCASTSS expconst<>+20(SB), Z10
-	VBROADCASTSS expconst<>+24(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+28(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+32(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+36(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+40(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VMULPS       Z7, Z7, Z11
-	VFMADD213PS  Z7, Z11, Z10
-	VBROADCASTSS expconst<>+44(SB), Z7
-	VADDPS       Z7, Z10, Z10
-	VSCALEFPS    Z8, Z10, Z10
-	VMOVAPS.Z    Z10, K1, Z10
-	VADDPS       Z10, Z5, Z5
-	VPSRLD       $0x10, Z9, Z7
-	VPANDD       Z2, Z7, Z7
-	VPADDD       Z3, Z7, Z7
-	VPADDD       Z7, Z9, Z9
-	VPSRLD       $0x10, Z10, Z7
-	VPANDD       Z2, Z7, Z7
-	VPADDD       Z3, Z7, Z7
-	VPADDD       Z7, Z10, Z10
-	VPSRLD       $0x10, Z9, Z9
-	VPTERNLOGD   $0xf8, Z4, Z10, Z9
-	VMOVDQU32    Z9, (DX)(BX*1)
-	VMOVUPS      64(AX), Z7
-	VSUBPS       Z1, Z7, Z7
-	VBROADCASTSS expconst<>+0(SB), Z8
-	VMAXPS       Z8, Z7, Z7
-	VBROADCASTSS expconst<>+4(SB), Z9
-	VMINPS       Z9, Z7, Z7
-	VCMPPS       $0x1e, Z8, Z7, K1
-	VBROADCASTSS expconst<>+8(SB), Z8
-	VMULPS       Z7, Z8, Z8
-	VRNDSCALEPS  $0x00, Z8, Z8
-	VBROADCASTSS expconst<>+12(SB), Z9
-	VFNMADD231PS Z9, Z8, Z7
-	VBROADCASTSS expconst<>+16(SB), Z9
-	VFNMADD231PS Z9, Z8, Z7
-	VBROADCASTSS expconst<>+20(SB), Z9
-	VBROADCASTSS expconst<>+24(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+28(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+32(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+36(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VBROADCASTSS expconst<>+40(SB), Z10
-	VFMADD213PS  Z10, Z7, Z9
-	VMULPS       Z7, Z7, Z10
-	VFMADD213PS  Z7, Z10, Z9
-	VBROADCASTSS expconst<>+44(SB), Z7
-	VADDPS       Z7, Z9, Z9
-	VSCALEFPS    Z8, Z9, Z9
-	VMOVAPS.Z    Z9, K1, Z9
-	VADDPS       Z9, Z6, Z6
-	VMOVUPS      192(AX), Z7
-	VSUBPS       Z1, Z7, Z7
-	VBROADCASTSS expconst<>+0(SB), Z8
-	VMAXPS       Z8, Z7, Z7
-	VBROADCASTSS expconst<>+4(SB), Z10
-	VMINPS       Z10, Z7, Z7
-	VCMPPS       $0x1e, Z8, Z7, K1
-	VBROADCASTSS expconst<>+8(SB), Z8
-	VMULPS       Z7, Z8, Z8
-	VRNDSCALEPS  $0x00, Z8, Z8
-	VBROADCASTSS expconst<>+12(SB), Z10
-	VFNMADD231PS Z10, Z8, Z7
-	VBROADCASTSS expconst<>+16(SB), Z10
-	VFNMADD231PS Z10, Z8, Z7
-	VBROADCASTSS expconst<>+20(SB), Z10
-	VBROADCASTSS expconst<>+24(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+28(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+32(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+36(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VBROADCASTSS expconst<>+40(SB), Z11
-	VFMADD213PS  Z11, Z7, Z10
-	VMULPS       Z7, Z7, Z11
-	VFMADD213PS  Z7, Z11, Z10
-	VBROADCASTSS expconst<>+44(SB), Z7
-	VADDPS       Z7, Z10, Z10
-	VSCALEFPS    Z8, Z10, Z10
-	VMOVAPS.Z    Z10, K1, Z10
-	VADDPS       Z10, Z6, Z6
-	VPSRLD       $0x10, Z9, Z7
-	VPANDD       Z2, Z7, Z7
-	VPADDD       Z3, Z7, Z7
-	VPADDD       Z7, Z9, Z9
-	VPSRLD       $0x10, Z10, Z7
-	VPANDD       Z2, Z7, Z7
-	VPADDD       Z3, Z7, Z7
-	VPADDD       Z7, Z10, Z10
-	VPSRLD       $0x10, Z9, Z9
-	VPTERNLOGD   $0xf8, Z4, Z10, Z9
-	VMOVDQU32    Z9, 1024(DX)(BX*1)
-	ADDQ         $0x00000100, AX
-	ADDQ         $0x00000040, BX
-	CMPQ         BX, $0x00000400
-	JNE          softmaxPairsAVX512_pair
-	ADDQ         $0x00000800, DX
-	DECQ         CX
-	JNZ          softmaxPairsAVX512_step
-	MOVQ         sum_base+56(FP), AX
-	VMOVUPS      Z5, (AX)
-	VMOVUPS      Z6, 64(AX)
+	VMOVUPS           (AX), Z7
+	VSUBPS            Z0, Z7, Z7
+	VMOVUPS           128(AX), Z8
+	VSUBPS            Z0, Z8, Z8
+	VMOVUPS           64(AX), Z9
+	VSUBPS            Z1, Z9, Z9
+	VMOVUPS           192(AX), Z10
+	VSUBPS            Z1, Z10, Z10
+	VMAXPS.BCST       expconst<>+0(SB), Z7, Z7
+	VMAXPS.BCST       expconst<>+0(SB), Z9, Z9
+	VMAXPS.BCST       expconst<>+0(SB), Z8, Z8
+	VMAXPS.BCST       expconst<>+0(SB), Z10, Z10
+	VMINPS.BCST       expconst<>+4(SB), Z7, Z7
+	VMINPS.BCST       expconst<>+4(SB), Z9, Z9
+	VMINPS.BCST       expconst<>+4(SB), Z8, Z8
+	VMINPS.BCST       expconst<>+4(SB), Z10, Z10
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z7, K1
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z9, K2
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z8, K3
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z10, K4
+	VMULPS.BCST       expconst<>+8(SB), Z7, Z11
+	VMULPS.BCST       expconst<>+8(SB), Z9, Z12
+	VMULPS.BCST       expconst<>+8(SB), Z8, Z13
+	VMULPS.BCST       expconst<>+8(SB), Z10, Z14
+	VRNDSCALEPS       $0x00, Z11, Z11
+	VRNDSCALEPS       $0x00, Z12, Z12
+	VRNDSCALEPS       $0x00, Z13, Z13
+	VRNDSCALEPS       $0x00, Z14, Z14
+	VFNMADD231PS.BCST expconst<>+12(SB), Z11, Z7
+	VFNMADD231PS.BCST expconst<>+12(SB), Z12, Z9
+	VFNMADD231PS.BCST expconst<>+12(SB), Z13, Z8
+	VFNMADD231PS.BCST expconst<>+12(SB), Z14, Z10
+	VFNMADD231PS.BCST expconst<>+16(SB), Z11, Z7
+	VFNMADD231PS.BCST expconst<>+16(SB), Z12, Z9
+	VFNMADD231PS.BCST expconst<>+16(SB), Z13, Z8
+	VFNMADD231PS.BCST expconst<>+16(SB), Z14, Z10
+	VBROADCASTSS      expconst<>+20(SB), Z15
+	VBROADCASTSS      expconst<>+20(SB), Z16
+	VBROADCASTSS      expconst<>+20(SB), Z17
+	VBROADCASTSS      expconst<>+20(SB), Z18
+	VFMADD213PS.BCST  expconst<>+24(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+24(SB), Z9, Z16
+	VFMADD213PS.BCST  expconst<>+24(SB), Z8, Z17
+	VFMADD213PS.BCST  expconst<>+24(SB), Z10, Z18
+	VFMADD213PS.BCST  expconst<>+28(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+28(SB), Z9, Z16
+	VFMADD213PS.BCST  expconst<>+28(SB), Z8, Z17
+	VFMADD213PS.BCST  expconst<>+28(SB), Z10, Z18
+	VFMADD213PS.BCST  expconst<>+32(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+32(SB), Z9, Z16
+	VFMADD213PS.BCST  expconst<>+32(SB), Z8, Z17
+	VFMADD213PS.BCST  expconst<>+32(SB), Z10, Z18
+	VFMADD213PS.BCST  expconst<>+36(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+36(SB), Z9, Z16
+	VFMADD213PS.BCST  expconst<>+36(SB), Z8, Z17
+	VFMADD213PS.BCST  expconst<>+36(SB), Z10, Z18
+	VFMADD213PS.BCST  expconst<>+40(SB), Z7, Z15
+	VFMADD213PS.BCST  expconst<>+40(SB), Z9, Z16
+	VFMADD213PS.BCST  expconst<>+40(SB), Z8, Z17
+	VFMADD213PS.BCST  expconst<>+40(SB), Z10, Z18
+	VMULPS            Z7, Z7, Z19
+	VFMADD213PS       Z7, Z19, Z15
+	VMULPS            Z9, Z9, Z7
+	VFMADD213PS       Z9, Z7, Z16
+	VMULPS            Z8, Z8, Z7
+	VFMADD213PS       Z8, Z7, Z17
+	VMULPS            Z10, Z10, Z7
+	VFMADD213PS       Z10, Z7, Z18
+	VADDPS.BCST       expconst<>+44(SB), Z15, Z15
+	VADDPS.BCST       expconst<>+44(SB), Z16, Z16
+	VADDPS.BCST       expconst<>+44(SB), Z17, Z17
+	VADDPS.BCST       expconst<>+44(SB), Z18, Z18
+	VSCALEFPS         Z11, Z15, Z15
+	VSCALEFPS         Z12, Z16, Z16
+	VSCALEFPS         Z13, Z17, Z17
+	VSCALEFPS         Z14, Z18, Z18
+	VMOVAPS.Z         Z15, K1, Z7
+	VMOVAPS.Z         Z16, K2, Z9
+	VMOVAPS.Z         Z17, K3, Z8
+	VMOVAPS.Z         Z18, K4, Z10
+	VADDPS            Z7, Z5, Z5
+	VADDPS            Z8, Z5, Z5
+	VPSRLD            $0x10, Z7, Z11
+	VPANDD            Z2, Z11, Z11
+	VPADDD            Z3, Z11, Z11
+	VPADDD            Z11, Z7, Z7
+	VPSRLD            $0x10, Z8, Z11
+	VPANDD            Z2, Z11, Z11
+	VPADDD            Z3, Z11, Z11
+	VPADDD            Z11, Z8, Z8
+	VPSRLD            $0x10, Z7, Z7
+	VPTERNLOGD        $0xf8, Z4, Z8, Z7
+	VMOVDQU32         Z7, (DX)(BX*1)
+	VADDPS            Z9, Z6, Z6
+	VADDPS            Z10, Z6, Z6
+	VPSRLD            $0x10, Z9, Z7
+	VPANDD            Z2, Z7, Z7
+	VPADDD            Z3, Z7, Z7
+	VPADDD            Z7, Z9, Z9
+	VPSRLD            $0x10, Z10, Z7
+	VPANDD            Z2, Z7, Z7
+	VPADDD            Z3, Z7, Z7
+	VPADDD            Z7, Z10, Z10
+	VPSRLD            $0x10, Z9, Z9
+	VPTERNLOGD        $0xf8, Z4, Z10, Z9
+	VMOVDQU32         Z9, 1024(DX)(BX*1)
+	ADDQ              $0x00000100, AX
+	ADDQ              $0x00000040, BX
+	CMPQ              BX, $0x00000400
+	JNE               softmaxPairsAVX512_pair
+	ADDQ              $0x00000800, DX
+	DECQ              CX
+	JNZ               softmaxPairsAVX512_step
+	MOVQ              sum_base+56(FP), AX
+	VMOVUPS           Z5, (AX)
+	VMOVUPS           Z6, 64(AX)
 	VZEROUPPER
 	RET
 
