@@ -83,14 +83,41 @@ func (t *bAttnTask) packHead(s *bAttnScratch, h int) {
 	vs := t.vs
 	vb := t.a.vb[h*dp*vs : (h+1)*dp*vs]
 	clear(vb[d*vs:])
-	s.vt = grow(s.vt, d*n)
-	for j := 0; j < n; j++ {
-		row := t.v[j*t.stride+h*d : j*t.stride+h*d+d]
-		for c, x := range row {
-			s.vt[c*n+j] = x
+	// vt's rows are n+16 floats apart: at n a multiple of 1024 they would
+	// all fall in one L1 set, and every store of the transpose missed.
+	vts := n + 16
+	s.vt = grow(s.vt, d*vts)
+	v := t.v[h*d:]
+	for j0 := 0; j0 < n; j0 += 32 {
+		j1 := min(j0+32, n)
+		if j1 < n {
+			touchRows(v[j1*t.stride:], min(32, n-j1), d, t.stride)
+		}
+		for j := j0; j < j1; j++ {
+			for c, x := range v[j*t.stride : j*t.stride+d] {
+				s.vt[c*vts+j] = x
+			}
 		}
 	}
-	rowsToA(vb, s.vt, d, n, n, vs, 1)
+	rowsToA(vb, s.vt, d, n, vts, vs, 1)
+}
+
+var touchSink uint32
+
+// touchRows loads one float of every cache line of n rows of w floats,
+// stride apart: independent loads that the core overlaps, so rows in L3 or
+// DRAM arrive together instead of one miss per row inside a scalar loop
+// too long for the core to run ahead of.
+func touchRows(x []float32, n, w, stride int) {
+	var s uint32
+	for r := 0; r < n; r++ {
+		row := x[r*stride : r*stride+w]
+		for i := 0; i < w; i += 16 {
+			s |= math.Float32bits(row[i])
+		}
+		s |= math.Float32bits(row[w-1])
+	}
+	touchSink = s
 }
 
 // block attends queries [32b, 32b+32) of head h.
@@ -106,6 +133,8 @@ func (t *bAttnTask) block(s *bAttnScratch, h, b int) {
 	// transposed in float32, then paired and rounded by the vector kernel
 	clear(s.qt)
 	q0, nq := 32*b, min(32, n-32*b)
+	touchRows(t.q[q0*t.stride+h*d:], nq, d, t.stride)
+	touchRows(t.out[q0*t.stride+h*d:], nq, d, t.stride) // its stores below
 	for r := 0; r < nq; r++ {
 		for i, x := range t.q[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d] {
 			s.qt[i*32+r] = x * t.scale
