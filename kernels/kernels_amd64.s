@@ -4817,7 +4817,7 @@ gemmB32x32AMX_load:
 
 gemmB32x32AMX_go:
 	MOVQ    R11, R12
-	MOVQ    $0x00000008, DX
+	MOVQ    $0x00000020, DX
 	CMPQ    CX, DX
 	CMOVQLT CX, DX
 
