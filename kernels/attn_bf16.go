@@ -37,13 +37,14 @@ func (a *DenseAttn) attendB(p *Pool, out, q, k, v []float32, n, stride, heads, d
 }
 
 type bAttnScratch struct {
-	qt  []float32 // [dp × 32] the block's scaled queries, transposed
-	vt  []float32 // [d × np] a head's values, transposed
-	qb  []uint16  // the block's queries as B
-	s   []float32 // [np × 32] scores (then scratch)
-	pb  []uint16  // the exps as B
-	o   []float32 // [dp × 32] outputs, transposed
-	sum [32]float32
+	qt   []float32 // [dp × 32] the block's scaled queries, transposed
+	vt   []float32 // [d × np] a head's values, transposed
+	qb   []uint16  // the block's queries as B
+	s    []float32 // [np × 32] scores (then scratch)
+	pb   []uint16  // the exps as B
+	o    []float32 // [dp × 32] outputs, transposed
+	sum  [32]float32
+	sink uint32 // touchRows' results
 }
 
 type bAttnTask struct {
@@ -91,7 +92,7 @@ func (t *bAttnTask) packHead(s *bAttnScratch, h int) {
 	for j0 := 0; j0 < n; j0 += 32 {
 		j1 := min(j0+32, n)
 		if j1 < n {
-			touchRows(v[j1*t.stride:], min(32, n-j1), d, t.stride)
+			s.sink |= touchRows(v[j1*t.stride:], min(32, n-j1), d, t.stride)
 		}
 		for j := j0; j < j1; j++ {
 			for c, x := range v[j*t.stride : j*t.stride+d] {
@@ -102,13 +103,12 @@ func (t *bAttnTask) packHead(s *bAttnScratch, h int) {
 	rowsToA(vb, s.vt, d, n, vts, vs, 1)
 }
 
-var touchSink uint32
-
 // touchRows loads one float of every cache line of n rows of w floats,
 // stride apart: independent loads that the core overlaps, so rows in L3 or
 // DRAM arrive together instead of one miss per row inside a scalar loop
-// too long for the core to run ahead of.
-func touchRows(x []float32, n, w, stride int) {
+// too long for the core to run ahead of. It returns the bits' OR, which
+// the caller keeps (in its own scratch) so the loads stay.
+func touchRows(x []float32, n, w, stride int) uint32 {
 	var s uint32
 	for r := 0; r < n; r++ {
 		row := x[r*stride : r*stride+w]
@@ -117,7 +117,7 @@ func touchRows(x []float32, n, w, stride int) {
 		}
 		s |= math.Float32bits(row[w-1])
 	}
-	touchSink = s
+	return s
 }
 
 // block attends queries [32b, 32b+32) of head h.
@@ -133,8 +133,8 @@ func (t *bAttnTask) block(s *bAttnScratch, h, b int) {
 	// transposed in float32, then paired and rounded by the vector kernel
 	clear(s.qt)
 	q0, nq := 32*b, min(32, n-32*b)
-	touchRows(t.q[q0*t.stride+h*d:], nq, d, t.stride)
-	touchRows(t.out[q0*t.stride+h*d:], nq, d, t.stride) // its stores below
+	s.sink |= touchRows(t.q[q0*t.stride+h*d:], nq, d, t.stride)
+	s.sink |= touchRows(t.out[q0*t.stride+h*d:], nq, d, t.stride) // its stores below
 	for r := 0; r < nq; r++ {
 		for i, x := range t.q[(q0+r)*t.stride+h*d : (q0+r)*t.stride+h*d+d] {
 			s.qt[i*32+r] = x * t.scale
