@@ -57,6 +57,7 @@ func armTable(name, features string, q8, q4 rowsQFunc) table {
 	t.rowsF16 = rowsFArm(rowsF16NEON, rowsF16Generic)
 	t.rowsBF16 = rowsFArm(rowsBF16NEON, rowsBF16Generic)
 	t.dot = dotArm
+	t.readSum = readSumArm
 	t.axpy = axpyArm
 	t.rmsnorm = rmsNormArm
 	t.layernorm = layerNormArm

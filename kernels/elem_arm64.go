@@ -49,6 +49,16 @@ func dotArm(a, b []float32) float32 {
 	return s
 }
 
+// readSumArm runs readSumNEON on whole 64-byte steps and Go on the rest.
+func readSumArm(p []byte) uint32 {
+	n := len(p) &^ 63
+	var s uint32
+	if n > 0 {
+		s = readSumNEON(p[:n])
+	}
+	return s + readSumGeneric(p[n:])
+}
+
 func axpyArm(y []float32, a float32, x []float32) {
 	x = x[:len(y)]
 	n := len(y) &^ 15

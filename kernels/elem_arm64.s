@@ -63,6 +63,33 @@ dotloop:
 	FMOVS	F0, ret+48(FP)
 	RET
 
+// readSumNEON: the wrapping sum of p's uint32 words, step 64 bytes, four
+// accumulators: loads and integer adds only, as the peers' membw reads.
+// func readSumNEON(p []byte) uint32
+TEXT ·readSumNEON(SB), NOSPLIT, $0-28
+	MOVD	p_base+0(FP), R0
+	MOVD	p_len+8(FP), R4
+	VEOR	V0.B16, V0.B16, V0.B16
+	VEOR	V1.B16, V1.B16, V1.B16
+	VEOR	V2.B16, V2.B16, V2.B16
+	VEOR	V3.B16, V3.B16, V3.B16
+
+readloop:
+	VLD1.P	64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VADD	V16.S4, V0.S4, V0.S4
+	VADD	V17.S4, V1.S4, V1.S4
+	VADD	V18.S4, V2.S4, V2.S4
+	VADD	V19.S4, V3.S4, V3.S4
+	SUBS	$64, R4, R4
+	BNE	readloop
+
+	VADD	V1.S4, V0.S4, V0.S4
+	VADD	V3.S4, V2.S4, V2.S4
+	VADD	V2.S4, V0.S4, V0.S4
+	VADDV	V0.S4, V0
+	FMOVS	F0, ret+24(FP)
+	RET
+
 // axpyNEON: y += a·x, step 16.
 // func axpyNEON(y []float32, a float32, x []float32)
 TEXT ·axpyNEON(SB), NOSPLIT, $0-56

@@ -48,8 +48,11 @@ func rowsF16NEON(y []float32, w []uint16, x []float32)
 func rowsBF16NEON(y []float32, w []uint16, x []float32)
 
 // Vector kernels (elem_arm64.s): lengths are nonzero multiples of the step,
-// 32 for dotNEON and 16 for the others.
+// 32 for dotNEON, 64 bytes for readSumNEON and 16 for the others.
 //
+//go:noescape
+func readSumNEON(p []byte) uint32
+
 //go:noescape
 func dotNEON(a, b []float32) float32
 
