@@ -14,7 +14,10 @@ the repository root, e.g.
 
   python3 bench/peers/peers.py --sizes 270m,1b --types q8_0,q4_0 --threads 1,2 --out peers.json
 
-It prints a Markdown table; --out keeps every record (t5go's, llama-bench's and transformers')."""
+It prints a Markdown table; --out keeps every record (t5go's, llama-bench's and transformers').
+With --rounds N the text figures of t5go and llama.cpp are taken N times, the two engines alternating
+(t5go, llama.cpp, t5go, ...), so both see the same minutes of a machine whose speed drifts; the tables
+then give each engine's median over all rounds' samples and the t5go / llama.cpp ratio of every round."""
 import argparse
 import gzip
 import json
@@ -43,7 +46,8 @@ class Peers:
         self.a = a
         self.work = os.path.join(a.chroot, a.workdir.lstrip("/"))  # host path of the chroot's workdir
         os.makedirs(self.work, exist_ok=True)
-        self.records = []
+        self.records = []  # as measured, each with its round
+        self.round = 0
 
     def inside(self, name):  # path of a work file as the chroot sees it
         return os.path.join(self.a.workdir, name)
@@ -89,6 +93,7 @@ class Peers:
         for r in json.loads(out):
             r["engine"] = "t5go"
             r["size"] = size
+            r["round"] = self.round
             self.records.append(r)
 
     def llama_bench(self, size, typ):
@@ -103,7 +108,8 @@ class Peers:
                                      n_prompt=r["n_prompt"], n_gen=r["n_gen"], threads=r["n_threads"],
                                      median_ts=statistics.median(s), min_ts=min(s), max_ts=max(s), samples_ts=s,
                                      model_type=r["model_type"], model_size=r["model_size"],
-                                     build=f'{r["build_commit"]} {r["build_number"]}', cpu_info=r["cpu_info"]))
+                                     build=f'{r["build_commit"]} {r["build_number"]}', cpu_info=r["cpu_info"],
+                                     round=self.round))
 
     def torch(self, size, image=False):
         """transformers' text figures, or with image=True only the image (one run per thread count)."""
@@ -124,13 +130,42 @@ class Peers:
               and "peak_rss_bytes" in r]
         return max(rs, key=lambda r: r["peak_rss_bytes"]) if rs else None
 
+    def find_all(self, engine, size, typ, test, threads, n_enc=None, batch=1):
+        """Every round's record of one figure, in round order."""
+        return [r for r in self.records
+                if r["engine"] == engine and r["size"] == size and r["test"] == test and r["threads"] == threads
+                and (typ is None or r["type"] == typ) and (n_enc is None or r["n_enc"] == n_enc)
+                and r.get("batch", 1) == batch]
+
     def find(self, engine, size, typ, test, threads, n_enc=None, batch=1):
-        for r in self.records:
-            if (r["engine"] == engine and r["size"] == size and r["test"] == test and r["threads"] == threads
-                    and (typ is None or r["type"] == typ) and (n_enc is None or r["n_enc"] == n_enc)
-                    and r.get("batch", 1) == batch):
-                return r
-        return None
+        """One figure: its record, or with several rounds one record over all their samples."""
+        rs = self.find_all(engine, size, typ, test, threads, n_enc, batch)
+        if len(rs) <= 1:
+            return rs[0] if rs else None
+        ts = [x for r in rs for x in rate_samples(r)]
+        m = dict(rs[0], median_ts=statistics.median(ts), min_ts=min(ts), max_ts=max(ts), samples_ts=ts)
+        if all("samples_s" in r for r in rs):
+            ss = [x for r in rs for x in r["samples_s"]]
+            m.update(median_s=statistics.median(ss), min_s=min(ss), max_s=max(ss), samples_s=ss)
+        if "peak_rss_bytes" in rs[0]:
+            m["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in rs)
+        return m
+
+
+def rate_samples(r):
+    """A record's per-repetition rates: llama-bench gives them; t5go gives seconds for a fixed amount of
+    work (median_ts · median_s)."""
+    if "samples_ts" in r:
+        return r["samples_ts"]
+    work = r["median_ts"] * r["median_s"]
+    return [work / s for s in r["samples_s"]]
+
+
+def per_round(num, den):
+    """The rate ratios num / den of the rounds both have, as text, or "" with fewer than two."""
+    ds = {r["round"]: r for r in den}
+    xs = [n["median_ts"] / ds[n["round"]]["median_ts"] for n in num if n["round"] in ds]
+    return "" if len(xs) < 2 else " (rounds " + " / ".join(f"{x:.2f}" for x in xs) + ")"
 
 
 def fmt(r, latency=False):
@@ -174,8 +209,13 @@ def table(p, sizes, types, threads):
                 if th == threads[-1]:
                     figs.append(("peak RSS, whole run", p.peak("t5go", size, typ), None,
                                  p.peak("transformers", size, None), "rss"))
-                for name, t, l, h, lat in figs:
-                    rows.append(f"| {size} | {typ} | {th} | {name} | {fmt(t, lat)} | {fmt(l, lat)} | {ratio(t, l, lat)} "
+                rounds = [  # prefill and decode, the figures llama.cpp has, round by round
+                    per_round(p.find_all("t5go", size, typ, "prefill", th, 512), p.find_all("llama.cpp", size, typ, "prefill", th)),
+                    per_round(p.find_all("t5go", size, typ, "decode", th, 128), p.find_all("llama.cpp", size, typ, "decode", th)),
+                ]
+                for i, (name, t, l, h, lat) in enumerate(figs):
+                    by = rounds[i] if i < len(rounds) else ""
+                    rows.append(f"| {size} | {typ} | {th} | {name} | {fmt(t, lat)} | {fmt(l, lat)} | {ratio(t, l, lat)}{by} "
                                 f"| {fmt(h, lat)} | {ratio(t, h, lat)} |")
     return "\n".join(rows)
 
@@ -187,7 +227,8 @@ def batch_table(p, sizes, types, threads):
         for typ in types:
             for th in threads:
                 one, eight = p.find("t5go", size, typ, "decode", th, 128), p.find("t5go", size, typ, "decode", th, 128, 8)
-                rows.append(f"| {size} | {typ} | {th} | {fmt(one)} | {fmt(eight)} | {ratio(eight, one)} |")
+                by = per_round(p.find_all("t5go", size, typ, "decode", th, 128, 8), p.find_all("t5go", size, typ, "decode", th, 128))
+                rows.append(f"| {size} | {typ} | {th} | {fmt(one)} | {fmt(eight)} | {ratio(eight, one)}{by} |")
     return "\n".join(rows)
 
 
@@ -214,11 +255,12 @@ def t5go_tables(p, sizes, types):
                     "| test | n_enc | n_gen | batch | threads | median | min … max | spread | roofline | peak RSS |",
                     "|---|---|---|---|---|---|---|---|---|---|"]
             for r in recs:
+                test = r["test"] + (f' (round {r["round"] + 1})' if p.a.rounds > 1 and r["test"] != "image" else "")
                 lat = r["test"] in ("load", "ttft", "image")
                 med = f'{r["median_s"]:.3g} s' if lat else f'{r["median_ts"]:.4g} tok/s'
                 rng = f'{r["min_s"]:.3g} … {r["max_s"]:.3g} s' if lat else f'{r["min_ts"]:.4g} … {r["max_ts"]:.4g}'
                 roof = "–" if r["roofline_pct"] is None else f'{r["roofline_pct"]:.0f}% {r["bound"]}'
-                out.append(f'| {r["test"]} | {r["n_enc"] or "–"} | {r["n_gen"] or "–"} | {r.get("batch", 1)} | {r["threads"] or "–"} | {med} '
+                out.append(f'| {test} | {r["n_enc"] or "–"} | {r["n_gen"] or "–"} | {r.get("batch", 1)} | {r["threads"] or "–"} | {med} '
                            f'| {rng} | {r["spread_pct"]:.0f}% | {roof} | {r["peak_rss_bytes"] / 2**20:.0f} MiB |')
     return "\n".join(out)
 
@@ -234,6 +276,7 @@ def main():
     ap.add_argument("--types", default="q8_0,q4_0")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--reps", type=int, default=3, help="repetitions of t5go and llama.cpp figures")
+    ap.add_argument("--rounds", type=int, default=1, help="alternate t5go and llama.cpp this many times (text)")
     ap.add_argument("--torch-reps", type=int, default=2)
     ap.add_argument("--torch-dtype", default="float32", choices=["float32", "bfloat16"])
     ap.add_argument("--ngen", type=int, default=64, help="new tokens of t5go's and transformers' decode figures")
@@ -261,10 +304,13 @@ def main():
     threads = [int(t) for t in a.threads.split(",")]
     start, load0 = time.time(), loadavg()
     for size in ([] if a.no_text else sizes):  # each size: the three engines one after another, to share the conditions
-        for typ in types:
-            p.t5go_bench(size, typ)
-            if not a.no_llama:
-                p.llama_bench(size, typ)
+        for rnd in range(a.rounds):
+            p.round = rnd
+            for typ in types:
+                p.t5go_bench(size, typ)
+                if not a.no_llama:
+                    p.llama_bench(size, typ)
+        p.round = 0
         if not a.no_torch:
             p.torch(size)
     image_types = [] if a.no_image else a.image_types.split(",")
