@@ -148,7 +148,7 @@ func gelu(name string, mul bool, vec func() VecVirtual, lanes int, evex bool) {
 	}
 	n := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(log2(lanes)), n)
-	byFour(name, n, evex, func(c int) {
+	byGroups(name, n, 4, evex, func(c int) {
 		xs, ts := make([]VecVirtual, c), make([]VecVirtual, c)
 		for i := range c {
 			xs[i] = vec()
@@ -196,17 +196,17 @@ func exps(xs []VecVirtual, vec func() VecVirtual, evex bool) {
 	}
 }
 
-// byFour emits body(4) in a loop while four or more of the n vector steps
-// remain (AVX-512 only, where exps run side by side), then body(1) for the
-// rest; n is consumed. The code after it runs once all steps are done.
-func byFour(name string, n Register, evex bool, body func(c int)) {
+// byGroups emits body(g) in a loop while g or more of the n steps remain
+// (AVX-512 only, where exps run side by side), then body(1) for the rest;
+// n is consumed. The code after it runs once all steps are done.
+func byGroups(name string, n Register, g int, evex bool, body func(c int)) {
 	if evex {
-		Label(name + "_four")
-		CMPQ(n, U8(4))
+		Label(name + "_group")
+		CMPQ(n, U8(g))
 		JB(LabelRef(name + "_one"))
-		body(4)
-		SUBQ(U8(4), n)
-		JMP(LabelRef(name + "_four"))
+		body(g)
+		SUBQ(U8(g), n)
+		JMP(LabelRef(name + "_group"))
 	}
 	Label(name + "_one")
 	TESTQ(n, n)
@@ -228,7 +228,7 @@ func expSum(name string, vec func() VecVirtual, lanes int, evex bool) {
 	SHRQ(U8(log2(lanes)), n)
 	mm := vec()
 	VBROADCASTSS(NewParamAddr("m", 24), mm)
-	byFour(name, n, evex, func(c int) {
+	byGroups(name, n, 4, evex, func(c int) {
 		xs := make([]VecVirtual, c)
 		for i := range xs {
 			xs[i] = vec()

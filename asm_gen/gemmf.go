@@ -168,7 +168,7 @@ func packF(typ string) {
 //
 // s holds rows >= 1 rows of W (32 or 16) scores, one column per query
 // (the score tile kernel writes them key-major). Per column c: m = max over
-// the rows, s[i*W+c] = exp(s[i*W+c]-m) (expVec), sum[c] = Σ of them. The
+// the rows, s[i*W+c] = exp(s[i*W+c]-m) (exps), sum[c] = Σ of them. The
 // Go wrapper checks len(s) >= rows*W and len(sum) >= W.
 func colSoftmaxKernels() {
 	colSoftmax("colSoftmax32AVX512", 2, ZMM, 16, true)
@@ -208,36 +208,11 @@ func colSoftmax(name string, H int, vec func() VecVirtual, lanes int, evex bool)
 		sum[h] = vec()
 		VXORPS(sum[h], sum[h], sum[h])
 	}
-	if evex { // two rows a step, their exps side by side (expVecs)
-		Comment("two rows a step, then a last odd row")
-		pairs := GP64()
-		MOVQ(rows, pairs)
-		SHRQ(U8(1), pairs)
-		JZ(LabelRef(name + "_odd"))
-		Label(name + "_pairs")
-		colExps(sp, m, sum, 2, lanes)
-		ADDQ(U32(8*W), sp)
-		DECQ(pairs)
-		JNZ(LabelRef(name + "_pairs"))
-		Label(name + "_odd")
-		TESTQ(U32(1), rows)
-		JZ(LabelRef(name + "_sums"))
-		colExps(sp, m, sum, 1, lanes)
-		Label(name + "_sums")
-	} else {
-		Label(name + "_loop")
-		for h := range m {
-			x := vec()
-			VMOVUPS(Mem{Base: sp}.Offset(4*lanes*h), x)
-			VSUBPS(m[h], x, x)
-			e := expVec(x, vec)
-			VMOVUPS(e, Mem{Base: sp}.Offset(4*lanes*h))
-			VADDPS(e, sum[h], sum[h])
-		}
-		ADDQ(U32(4*W), sp)
-		DECQ(rows)
-		JNZ(LabelRef(name + "_loop"))
-	}
+	// two rows a step on AVX-512, their exps side by side (expVecs)
+	byGroups(name, rows, 2, evex, func(c int) {
+		colExps(sp, m, sum, c, lanes, vec, evex)
+		ADDQ(U32(4*W*c), sp)
+	})
 	dp := Load(Param("sum").Base(), GP64())
 	for h := range sum {
 		VMOVUPS(sum[h], Mem{Base: dp}.Offset(4*lanes*h))
@@ -248,18 +223,18 @@ func colSoftmax(name string, H int, vec func() VecVirtual, lanes int, evex bool)
 
 // colExps replaces nr rows of scores at sp (len(m) vectors each) by
 // exp(s - m) and adds them to sum, rows in order.
-func colExps(sp Register, m, sum []VecVirtual, nr, lanes int) {
+func colExps(sp Register, m, sum []VecVirtual, nr, lanes int, vec func() VecVirtual, evex bool) {
 	W := len(m) * lanes
 	var xs []VecVirtual
 	for r := range nr {
 		for h := range m {
-			x := ZMM()
+			x := vec()
 			VMOVUPS(Mem{Base: sp}.Offset(4*W*r+4*lanes*h), x)
 			VSUBPS(m[h], x, x)
 			xs = append(xs, x)
 		}
 	}
-	expVecs(xs)
+	exps(xs, vec, evex)
 	for r := range nr {
 		for h := range m {
 			x := xs[r*len(m)+h]

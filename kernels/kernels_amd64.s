@@ -7758,7 +7758,7 @@ TEXT ·geluMulAVX512(SB), NOSPLIT, $0-72
 	MOVQ dst_len+8(FP), BX
 	SHRQ $0x04, BX
 
-geluMulAVX512_four:
+geluMulAVX512_group:
 	CMPQ    BX, $0x04
 	JB      geluMulAVX512_one
 	VMOVUPS (CX), Z0
@@ -7893,7 +7893,7 @@ geluMulAVX512_four:
 	ADDQ              $0x00000100, AX
 	ADDQ              $0x00000100, CX
 	SUBQ              $0x04, BX
-	JMP               geluMulAVX512_four
+	JMP               geluMulAVX512_group
 
 geluMulAVX512_one:
 	TESTQ   BX, BX
@@ -7948,7 +7948,7 @@ TEXT ·geluAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	SHRQ $0x04, DX
 
-geluAVX512_four:
+geluAVX512_group:
 	CMPQ    DX, $0x04
 	JB      geluAVX512_one
 	VMOVUPS (CX), Z0
@@ -8078,7 +8078,7 @@ geluAVX512_four:
 	ADDQ              $0x00000100, AX
 	ADDQ              $0x00000100, CX
 	SUBQ              $0x04, DX
-	JMP               geluAVX512_four
+	JMP               geluAVX512_group
 
 geluAVX512_one:
 	TESTQ   DX, DX
@@ -8132,7 +8132,7 @@ TEXT ·expSumAVX512(SB), NOSPLIT, $0-36
 	SHRQ         $0x04, CX
 	VBROADCASTSS m+24(FP), Z1
 
-expSumAVX512_four:
+expSumAVX512_group:
 	CMPQ              CX, $0x04
 	JB                expSumAVX512_one
 	VMOVUPS           (AX), Z2
@@ -8225,7 +8225,7 @@ expSumAVX512_four:
 	VADDPS            Z5, Z0, Z0
 	ADDQ              $0x00000100, AX
 	SUBQ              $0x04, CX
-	JMP               expSumAVX512_four
+	JMP               expSumAVX512_group
 
 expSumAVX512_one:
 	TESTQ             CX, CX
@@ -8501,12 +8501,9 @@ colSoftmax32AVX512_exp:
 	VXORPS Z2, Z2, Z2
 	VXORPS Z3, Z3, Z3
 
-	// two rows a step, then a last odd row
-	MOVQ CX, DX
-	SHRQ $0x01, DX
-	JZ   colSoftmax32AVX512_odd
-
-colSoftmax32AVX512_pairs:
+colSoftmax32AVX512_group:
+	CMPQ              CX, $0x02
+	JB                colSoftmax32AVX512_one
 	VMOVUPS           (AX), Z4
 	VSUBPS            Z0, Z4, Z4
 	VMOVUPS           64(AX), Z5
@@ -8596,58 +8593,61 @@ colSoftmax32AVX512_pairs:
 	VMOVUPS           Z7, 192(AX)
 	VADDPS            Z7, Z3, Z3
 	ADDQ              $0x00000100, AX
-	DECQ              DX
-	JNZ               colSoftmax32AVX512_pairs
+	SUBQ              $0x02, CX
+	JMP               colSoftmax32AVX512_group
 
-colSoftmax32AVX512_odd:
-	TESTQ             $0x00000001, CX
-	JZ                colSoftmax32AVX512_sums
+colSoftmax32AVX512_one:
+	TESTQ             CX, CX
+	JZ                colSoftmax32AVX512_done
 	VMOVUPS           (AX), Z4
 	VSUBPS            Z0, Z4, Z4
-	VMOVUPS           64(AX), Z0
-	VSUBPS            Z1, Z0, Z0
+	VMOVUPS           64(AX), Z5
+	VSUBPS            Z1, Z5, Z5
 	VMAXPS.BCST       expconst<>+0(SB), Z4, Z4
-	VMAXPS.BCST       expconst<>+0(SB), Z0, Z0
+	VMAXPS.BCST       expconst<>+0(SB), Z5, Z5
 	VMINPS.BCST       expconst<>+4(SB), Z4, Z4
-	VMINPS.BCST       expconst<>+4(SB), Z0, Z0
+	VMINPS.BCST       expconst<>+4(SB), Z5, Z5
 	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z4, K1
-	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z0, K2
-	VMULPS.BCST       expconst<>+8(SB), Z4, Z1
-	VMULPS.BCST       expconst<>+8(SB), Z0, Z5
-	VRNDSCALEPS       $0x00, Z1, Z1
-	VRNDSCALEPS       $0x00, Z5, Z5
-	VFNMADD231PS.BCST expconst<>+12(SB), Z1, Z4
-	VFNMADD231PS.BCST expconst<>+12(SB), Z5, Z0
-	VFNMADD231PS.BCST expconst<>+16(SB), Z1, Z4
-	VFNMADD231PS.BCST expconst<>+16(SB), Z5, Z0
-	VBROADCASTSS      expconst<>+20(SB), Z6
-	VBROADCASTSS      expconst<>+20(SB), Z7
-	VFMADD213PS.BCST  expconst<>+24(SB), Z4, Z6
-	VFMADD213PS.BCST  expconst<>+24(SB), Z0, Z7
-	VFMADD213PS.BCST  expconst<>+28(SB), Z4, Z6
-	VFMADD213PS.BCST  expconst<>+28(SB), Z0, Z7
-	VFMADD213PS.BCST  expconst<>+32(SB), Z4, Z6
-	VFMADD213PS.BCST  expconst<>+32(SB), Z0, Z7
-	VFMADD213PS.BCST  expconst<>+36(SB), Z4, Z6
-	VFMADD213PS.BCST  expconst<>+36(SB), Z0, Z7
-	VFMADD213PS.BCST  expconst<>+40(SB), Z4, Z6
-	VFMADD213PS.BCST  expconst<>+40(SB), Z0, Z7
-	VMULPS            Z4, Z4, Z8
-	VFMADD213PS       Z4, Z8, Z6
-	VMULPS            Z0, Z0, Z4
-	VFMADD213PS       Z0, Z4, Z7
-	VADDPS.BCST       expconst<>+44(SB), Z6, Z6
-	VADDPS.BCST       expconst<>+44(SB), Z7, Z7
-	VSCALEFPS         Z1, Z6, Z6
-	VSCALEFPS         Z5, Z7, Z7
-	VMOVAPS.Z         Z6, K1, Z4
-	VMOVAPS.Z         Z7, K2, Z0
+	VCMPPS.BCST       $0x1e, expconst<>+0(SB), Z5, K2
+	VMULPS.BCST       expconst<>+8(SB), Z4, Z6
+	VMULPS.BCST       expconst<>+8(SB), Z5, Z7
+	VRNDSCALEPS       $0x00, Z6, Z6
+	VRNDSCALEPS       $0x00, Z7, Z7
+	VFNMADD231PS.BCST expconst<>+12(SB), Z6, Z4
+	VFNMADD231PS.BCST expconst<>+12(SB), Z7, Z5
+	VFNMADD231PS.BCST expconst<>+16(SB), Z6, Z4
+	VFNMADD231PS.BCST expconst<>+16(SB), Z7, Z5
+	VBROADCASTSS      expconst<>+20(SB), Z8
+	VBROADCASTSS      expconst<>+20(SB), Z9
+	VFMADD213PS.BCST  expconst<>+24(SB), Z4, Z8
+	VFMADD213PS.BCST  expconst<>+24(SB), Z5, Z9
+	VFMADD213PS.BCST  expconst<>+28(SB), Z4, Z8
+	VFMADD213PS.BCST  expconst<>+28(SB), Z5, Z9
+	VFMADD213PS.BCST  expconst<>+32(SB), Z4, Z8
+	VFMADD213PS.BCST  expconst<>+32(SB), Z5, Z9
+	VFMADD213PS.BCST  expconst<>+36(SB), Z4, Z8
+	VFMADD213PS.BCST  expconst<>+36(SB), Z5, Z9
+	VFMADD213PS.BCST  expconst<>+40(SB), Z4, Z8
+	VFMADD213PS.BCST  expconst<>+40(SB), Z5, Z9
+	VMULPS            Z4, Z4, Z10
+	VFMADD213PS       Z4, Z10, Z8
+	VMULPS            Z5, Z5, Z4
+	VFMADD213PS       Z5, Z4, Z9
+	VADDPS.BCST       expconst<>+44(SB), Z8, Z8
+	VADDPS.BCST       expconst<>+44(SB), Z9, Z9
+	VSCALEFPS         Z6, Z8, Z8
+	VSCALEFPS         Z7, Z9, Z9
+	VMOVAPS.Z         Z8, K1, Z4
+	VMOVAPS.Z         Z9, K2, Z5
 	VMOVUPS           Z4, (AX)
 	VADDPS            Z4, Z2, Z2
-	VMOVUPS           Z0, 64(AX)
-	VADDPS            Z0, Z3, Z3
+	VMOVUPS           Z5, 64(AX)
+	VADDPS            Z5, Z3, Z3
+	ADDQ              $0x00000080, AX
+	DECQ              CX
+	JMP               colSoftmax32AVX512_one
 
-colSoftmax32AVX512_sums:
+colSoftmax32AVX512_done:
 	MOVQ    sum_base+32(FP), AX
 	VMOVUPS Z2, (AX)
 	VMOVUPS Z3, 64(AX)
@@ -8681,91 +8681,95 @@ colSoftmax16AVX2_exp:
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 
-colSoftmax16AVX2_loop:
+colSoftmax16AVX2_one:
+	TESTQ        CX, CX
+	JZ           colSoftmax16AVX2_done
 	VMOVUPS      (AX), Y4
 	VSUBPS       Y0, Y4, Y4
-	VBROADCASTSS expconst<>+0(SB), Y5
-	VMAXPS       Y5, Y4, Y4
+	VMOVUPS      32(AX), Y5
+	VSUBPS       Y1, Y5, Y5
+	VBROADCASTSS expconst<>+0(SB), Y6
+	VMAXPS       Y6, Y4, Y4
+	VBROADCASTSS expconst<>+4(SB), Y7
+	VMINPS       Y7, Y4, Y4
+	VCMPPS       $0x1e, Y6, Y4, Y6
+	VBROADCASTSS expconst<>+8(SB), Y7
+	VMULPS       Y4, Y7, Y7
+	VROUNDPS     $0x00, Y7, Y7
+	VBROADCASTSS expconst<>+12(SB), Y8
+	VFNMADD231PS Y8, Y7, Y4
+	VBROADCASTSS expconst<>+16(SB), Y8
+	VFNMADD231PS Y8, Y7, Y4
+	VBROADCASTSS expconst<>+20(SB), Y8
+	VBROADCASTSS expconst<>+24(SB), Y9
+	VFMADD213PS  Y9, Y4, Y8
+	VBROADCASTSS expconst<>+28(SB), Y9
+	VFMADD213PS  Y9, Y4, Y8
+	VBROADCASTSS expconst<>+32(SB), Y9
+	VFMADD213PS  Y9, Y4, Y8
+	VBROADCASTSS expconst<>+36(SB), Y9
+	VFMADD213PS  Y9, Y4, Y8
+	VBROADCASTSS expconst<>+40(SB), Y9
+	VFMADD213PS  Y9, Y4, Y8
+	VMULPS       Y4, Y4, Y9
+	VFMADD213PS  Y4, Y9, Y8
+	VBROADCASTSS expconst<>+44(SB), Y4
+	VADDPS       Y4, Y8, Y8
+	VCVTPS2DQ    Y7, Y4
+	MOVL         $0x0000007f, DX
+	VMOVD        DX, X7
+	VPBROADCASTD X7, Y7
+	VPADDD       Y7, Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y8, Y8
+	VANDPS       Y6, Y8, Y8
+	VBROADCASTSS expconst<>+0(SB), Y4
+	VMAXPS       Y4, Y5, Y5
 	VBROADCASTSS expconst<>+4(SB), Y6
-	VMINPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, Y5, Y4, Y5
+	VMINPS       Y6, Y5, Y5
+	VCMPPS       $0x1e, Y4, Y5, Y4
 	VBROADCASTSS expconst<>+8(SB), Y6
-	VMULPS       Y4, Y6, Y6
+	VMULPS       Y5, Y6, Y6
 	VROUNDPS     $0x00, Y6, Y6
 	VBROADCASTSS expconst<>+12(SB), Y7
-	VFNMADD231PS Y7, Y6, Y4
+	VFNMADD231PS Y7, Y6, Y5
 	VBROADCASTSS expconst<>+16(SB), Y7
-	VFNMADD231PS Y7, Y6, Y4
+	VFNMADD231PS Y7, Y6, Y5
 	VBROADCASTSS expconst<>+20(SB), Y7
-	VBROADCASTSS expconst<>+24(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+28(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+32(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+36(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+40(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VMULPS       Y4, Y4, Y8
-	VFMADD213PS  Y4, Y8, Y7
-	VBROADCASTSS expconst<>+44(SB), Y4
-	VADDPS       Y4, Y7, Y7
-	VCVTPS2DQ    Y6, Y4
+	VBROADCASTSS expconst<>+24(SB), Y9
+	VFMADD213PS  Y9, Y5, Y7
+	VBROADCASTSS expconst<>+28(SB), Y9
+	VFMADD213PS  Y9, Y5, Y7
+	VBROADCASTSS expconst<>+32(SB), Y9
+	VFMADD213PS  Y9, Y5, Y7
+	VBROADCASTSS expconst<>+36(SB), Y9
+	VFMADD213PS  Y9, Y5, Y7
+	VBROADCASTSS expconst<>+40(SB), Y9
+	VFMADD213PS  Y9, Y5, Y7
+	VMULPS       Y5, Y5, Y9
+	VFMADD213PS  Y5, Y9, Y7
+	VBROADCASTSS expconst<>+44(SB), Y5
+	VADDPS       Y5, Y7, Y7
+	VCVTPS2DQ    Y6, Y5
 	MOVL         $0x0000007f, DX
 	VMOVD        DX, X6
 	VPBROADCASTD X6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y7, Y7
-	VANDPS       Y5, Y7, Y7
-	VMOVUPS      Y7, (AX)
-	VADDPS       Y7, Y2, Y2
-	VMOVUPS      32(AX), Y4
-	VSUBPS       Y1, Y4, Y4
-	VBROADCASTSS expconst<>+0(SB), Y5
-	VMAXPS       Y5, Y4, Y4
-	VBROADCASTSS expconst<>+4(SB), Y6
-	VMINPS       Y6, Y4, Y4
-	VCMPPS       $0x1e, Y5, Y4, Y5
-	VBROADCASTSS expconst<>+8(SB), Y6
-	VMULPS       Y4, Y6, Y6
-	VROUNDPS     $0x00, Y6, Y6
-	VBROADCASTSS expconst<>+12(SB), Y7
-	VFNMADD231PS Y7, Y6, Y4
-	VBROADCASTSS expconst<>+16(SB), Y7
-	VFNMADD231PS Y7, Y6, Y4
-	VBROADCASTSS expconst<>+20(SB), Y7
-	VBROADCASTSS expconst<>+24(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+28(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+32(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+36(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VBROADCASTSS expconst<>+40(SB), Y8
-	VFMADD213PS  Y8, Y4, Y7
-	VMULPS       Y4, Y4, Y8
-	VFMADD213PS  Y4, Y8, Y7
-	VBROADCASTSS expconst<>+44(SB), Y4
-	VADDPS       Y4, Y7, Y7
-	VCVTPS2DQ    Y6, Y4
-	MOVL         $0x0000007f, DX
-	VMOVD        DX, X6
-	VPBROADCASTD X6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y7, Y7
-	VANDPS       Y5, Y7, Y7
+	VPADDD       Y6, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y7, Y7
+	VANDPS       Y4, Y7, Y7
+	VMOVUPS      Y8, (AX)
+	VADDPS       Y8, Y2, Y2
 	VMOVUPS      Y7, 32(AX)
 	VADDPS       Y7, Y3, Y3
 	ADDQ         $0x00000040, AX
 	DECQ         CX
-	JNZ          colSoftmax16AVX2_loop
-	MOVQ         sum_base+32(FP), AX
-	VMOVUPS      Y2, (AX)
-	VMOVUPS      Y3, 32(AX)
+	JMP          colSoftmax16AVX2_one
+
+colSoftmax16AVX2_done:
+	MOVQ    sum_base+32(FP), AX
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
 	VZEROUPPER
 	RET
 
